@@ -1,0 +1,31 @@
+"""Load data with its column roles: UCI Adult (shipped) or an analyst's own CSV."""
+
+from ._adult import (
+    ADULT_COLUMNS,
+    ADULT_PROTECTED,
+    ADULT_QUASI_IDENTIFIERS,
+    ADULT_SHA256,
+    adult_data_dir,
+    load_adult,
+)
+from ._csv import from_csv
+from ._dataset import Dataset
+from ._identifiers import SYNTHETIC_IDENTIFIERS, add_synthetic_identifiers
+from ._tour import group_summary, missing_summary, plot_group_summary, roles_table
+
+__all__ = [
+    "ADULT_COLUMNS",
+    "ADULT_PROTECTED",
+    "ADULT_QUASI_IDENTIFIERS",
+    "ADULT_SHA256",
+    "SYNTHETIC_IDENTIFIERS",
+    "Dataset",
+    "add_synthetic_identifiers",
+    "adult_data_dir",
+    "from_csv",
+    "group_summary",
+    "load_adult",
+    "missing_summary",
+    "plot_group_summary",
+    "roles_table",
+]

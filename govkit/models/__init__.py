@@ -1,0 +1,19 @@
+"""The reference models every stage trains: one preprocessing recipe, two model families."""
+
+from ._models import (
+    MODEL_KINDS,
+    feature_groups,
+    fit_model,
+    make_model,
+    make_preprocessor,
+    score_model,
+)
+
+__all__ = [
+    "MODEL_KINDS",
+    "feature_groups",
+    "fit_model",
+    "make_model",
+    "make_preprocessor",
+    "score_model",
+]
