@@ -1,0 +1,39 @@
+"""Feedback objects returned by the exercise checkers."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+__all__ = ["Feedback"]
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The verdict on one exercise answer: right or not, and a hint that helps.
+
+    Displays as a green tick or a light-bulb hint in a notebook; ``bool(f)``
+    is ``f.ok``.
+
+    Examples
+    --------
+    >>> from govkit.check import Feedback
+    >>> str(Feedback(False, "Count the rows per group first."))
+    'Not yet. Hint: Count the rows per group first.'
+    """
+
+    ok: bool
+    message: str
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __str__(self) -> str:
+        return f"Correct. {self.message}" if self.ok else f"Not yet. Hint: {self.message}"
+
+    def _repr_html_(self) -> str:
+        colour, mark = ("#1a7f37", "✅ Correct.") if self.ok else ("#9a6700", "💡 Not yet.")
+        return (
+            f"<div style='border-left:4px solid {colour};padding:4px 8px'><b>{mark}</b> "
+            f"{html.escape(self.message)}</div>"
+        )
