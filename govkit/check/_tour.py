@@ -78,7 +78,7 @@ def base_rate_gap_exercise(data: Dataset, answer: object) -> Feedback:
         return Feedback(False, "Answer with a finite number of percentage points.")
     if abs(value - gap) <= 0.5:
         return Feedback(True, f"The gap is {gap:.1f} points: {rates['Male']:.1%} vs {rates['Female']:.1%}.")
-    if abs(value / 100 - gap) <= 0.005:
+    if abs(value * 100 - gap) <= 0.5:
         return Feedback(False, "Close: you gave a fraction; multiply by 100 for percentage points.")
     return Feedback(
         False,
