@@ -25,6 +25,18 @@ class Feedback:
     ok: bool
     message: str
 
+    @classmethod
+    def no_answer(cls, example: str) -> Feedback:
+        """The reply to an exercise cell run with its placeholder answer still in place.
+
+        Examples
+        --------
+        >>> from govkit.check import Feedback
+        >>> Feedback.no_answer("12.3").message
+        'Replace None with your answer, e.g. 12.3, and run the cell again.'
+        """
+        return cls(False, f"Replace None with your answer, e.g. {example}, and run the cell again.")
+
     def __bool__(self) -> bool:
         return self.ok
 

@@ -30,6 +30,8 @@ def smallest_group_exercise(data: Dataset, answer: object) -> Feedback:
     """
     table = group_summary(data, list(data.protected[:2]))
     smallest = str(table["count"].idxmin())
+    if answer is None:
+        return Feedback.no_answer(repr(table.index[0]))
     if not isinstance(answer, str):
         return Feedback(False, f"Answer with the group's label as a string, e.g. {table.index[0]!r}.")
     normalized = " × ".join(part.strip() for part in answer.replace(" x ", " × ").split("×"))
@@ -70,6 +72,8 @@ def base_rate_gap_exercise(data: Dataset, answer: object) -> Feedback:
     if not {"Male", "Female"}.issubset(rates.index):
         return Feedback(False, "This exercise needs a 'sex' column with 'Male' and 'Female'.")
     gap = 100 * (rates["Male"] - rates["Female"])
+    if answer is None:
+        return Feedback.no_answer("12.3")
     try:
         value = float(answer)
     except (TypeError, ValueError):

@@ -4,12 +4,14 @@ from ._adult import (
     ADULT_COLUMNS,
     ADULT_PROTECTED,
     ADULT_QUASI_IDENTIFIERS,
+    ADULT_LICENCE,
     ADULT_SHA256,
+    ADULT_SOURCE,
     adult_data_dir,
     load_adult,
 )
 from ._csv import from_csv
-from ._dataset import Dataset
+from ._dataset import Dataset, record_load
 from ._identifiers import SYNTHETIC_IDENTIFIERS, add_synthetic_identifiers
 from ._tour import group_summary, missing_summary, plot_group_summary, roles_table
 
@@ -17,7 +19,9 @@ __all__ = [
     "ADULT_COLUMNS",
     "ADULT_PROTECTED",
     "ADULT_QUASI_IDENTIFIERS",
+    "ADULT_LICENCE",
     "ADULT_SHA256",
+    "ADULT_SOURCE",
     "SYNTHETIC_IDENTIFIERS",
     "Dataset",
     "add_synthetic_identifiers",
@@ -27,5 +31,6 @@ __all__ = [
     "load_adult",
     "missing_summary",
     "plot_group_summary",
+    "record_load",
     "roles_table",
 ]

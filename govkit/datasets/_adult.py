@@ -15,13 +15,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._dataset import Dataset
+from ._dataset import Dataset, record_load
 
 __all__ = [
     "ADULT_COLUMNS",
     "ADULT_PROTECTED",
     "ADULT_QUASI_IDENTIFIERS",
+    "ADULT_LICENCE",
     "ADULT_SHA256",
+    "ADULT_SOURCE",
     "adult_data_dir",
     "load_adult",
 ]
@@ -129,7 +131,14 @@ def _read_original(name: str) -> pd.DataFrame:
     return frame
 
 
-def load_adult(split: str = "train") -> Dataset:
+ADULT_SOURCE = (
+    "UCI Machine Learning Repository: Adult (Becker & Kohavi, 1996), "
+    "https://doi.org/10.24432/C5XW20"
+)
+ADULT_LICENCE = "CC BY 4.0"
+
+
+def load_adult(split: str = "train", *, ledger=None) -> Dataset:
     """Load UCI Adult with its column roles.
 
     Parameters
@@ -138,6 +147,10 @@ def load_adult(split: str = "train") -> Dataset:
         ``train`` is ``adult.data`` (32,561 rows), ``test`` is ``adult.test``
         (16,281 rows, the official hold-out split), ``all`` is both, train
         first (48,842 rows, index 0..48841).
+    ledger : govkit.ledger.Ledger, optional
+        When given, a ``datasets/load`` record is appended: source, licence,
+        the original files' sha256, the data fingerprint, row count and
+        positive rate.
 
     Returns
     -------
@@ -158,7 +171,7 @@ def load_adult(split: str = "train") -> Dataset:
         raise ValueError(_BAD_SPLIT.format(split=split))
     frames = [_read_original(name) for name in _SPLITS[split]]
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].copy()
-    return Dataset(
+    data = Dataset(
         frame,
         target="income",
         positive_label=ADULT_POSITIVE_LABEL,
@@ -168,3 +181,13 @@ def load_adult(split: str = "train") -> Dataset:
         numeric=ADULT_NUMERIC,
         name=f"adult-{split}",
     )
+    if ledger is not None:
+        record_load(
+            data,
+            ledger,
+            source=ADULT_SOURCE,
+            licence=ADULT_LICENCE,
+            files={name: ADULT_SHA256[name] for name in _SPLITS[split]},
+            split=split,
+        )
+    return data

@@ -10,7 +10,9 @@ from typing import Any
 
 import pandas as pd
 
-from ._dataset import Dataset
+from govkit.ledger import fingerprint
+
+from ._dataset import Dataset, record_load
 
 __all__ = ["from_csv"]
 
@@ -45,6 +47,7 @@ def from_csv(
     na_values: Iterable[str] = ("?", ""),
     sep: str = ",",
     name: str | None = None,
+    ledger=None,
 ) -> Dataset:
     """Read a CSV file into a :class:`Dataset` with the given column roles.
 
@@ -71,6 +74,9 @@ def from_csv(
         Field separator.
     name : str, optional
         Label for reports; defaults to the file's stem.
+    ledger : govkit.ledger.Ledger, optional
+        When given, a ``datasets/load`` record is appended with the file's
+        name and sha256 (not its folder, which may name a person).
 
     Returns
     -------
@@ -114,7 +120,7 @@ def from_csv(
                 available=list(frame.columns),
             )
         )
-    return Dataset(
+    data = Dataset(
         frame,
         target=target,
         positive_label=positive_label,
@@ -125,3 +131,6 @@ def from_csv(
         categorical=categorical,
         name=name or path.stem,
     )
+    if ledger is not None:
+        record_load(data, ledger, source=path.name, file_sha256=fingerprint(path))
+    return data

@@ -20,7 +20,7 @@ import pandas as pd
 
 from govkit.ledger import fingerprint
 
-__all__ = ["Dataset"]
+__all__ = ["Dataset", "record_load"]
 
 _NOT_A_FRAME = (
     "Dataset: frame must be a pandas DataFrame, got {kind}; load data with "
@@ -323,3 +323,33 @@ class Dataset:
             changes.setdefault("numeric", None)
             changes.setdefault("categorical", None)
         return dataclasses.replace(self, **changes)
+
+
+def record_load(data: Dataset, ledger, **provenance: Any) -> dict[str, Any]:
+    """Append a ``datasets/load`` record for ``data`` to ``ledger`` and return it.
+
+    The record holds the provenance given (source, licence, file checksums,
+    ...), the column roles, the data fingerprint and a few counts; never rows.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from govkit.datasets import load_adult
+    >>> from govkit.ledger import Ledger
+    >>> ledger = Ledger(pathlib.Path(tempfile.mkdtemp()) / "ledger.jsonl")
+    >>> _ = load_adult("test", ledger=ledger)
+    >>> ledger.records()[0]["metrics"]["rows"]
+    16281
+    """
+    return ledger.append(
+        "datasets",
+        "load",
+        parameters={"name": data.name, **provenance, "roles": data.roles},
+        outputs={"data": data.fingerprint},
+        metrics={
+            "rows": len(data),
+            "columns": data.frame.shape[1],
+            "positive_rate": float(data.y.mean()),
+            "missing_cells": int(data.frame.isna().sum().sum()),
+        },
+    )

@@ -1,0 +1,127 @@
+"""Execute the workbook's notebooks headless, on fresh kernels, into a build folder.
+
+Used by ``python -m govkit notebooks`` (and so by ``make workbook``) and by
+the test suite. nbclient runs each notebook top to bottom in a new kernel
+whose working directory is the notebook's own folder; nbconvert writes an HTML
+copy. The committed notebooks are only read.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+__all__ = ["NotebookRun", "execute_notebook", "find_problems"]
+
+STDERR_ALLOWED = (
+    # progress bars written to stderr by tqdm's plain-text fallback are not problems
+    "it/s]",
+    "s/it]",
+)
+
+
+@dataclass
+class NotebookRun:
+    """What happened when a notebook ran: where its copies are, how long, what went wrong."""
+
+    source: Path
+    executed: Path | None
+    html: Path | None
+    seconds: float
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def find_problems(notebook: nbformat.NotebookNode) -> list[str]:
+    """Error outputs and stderr text (warnings included) in an executed notebook.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> from govkit._notebooks import find_problems
+    >>> cell = nbformat.v4.new_code_cell("1/0")
+    >>> cell.outputs = [nbformat.v4.new_output("error", ename="ZeroDivisionError",
+    ...                 evalue="division by zero", traceback=[])]
+    >>> find_problems(nbformat.v4.new_notebook(cells=[cell]))
+    ['cell 1: ZeroDivisionError: division by zero']
+    """
+    problems = []
+    for number, cell in enumerate(notebook.cells, start=1):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                problems.append(f"cell {number}: {output.get('ename')}: {output.get('evalue')}")
+            elif output.get("output_type") == "stream" and output.get("name") == "stderr":
+                text = output.get("text", "")
+                if not any(marker in text for marker in STDERR_ALLOWED):
+                    problems.append(f"cell {number}: wrote to stderr: {text.strip()[:500]}")
+    return problems
+
+
+def execute_notebook(
+    source: str | os.PathLike,
+    *,
+    out_dir: str | os.PathLike,
+    timeout: int = 1200,
+    html: bool = True,
+) -> NotebookRun:
+    """Run ``source`` on a fresh kernel; write ``<out>/notebooks/<name>.ipynb`` and ``<out>/html/<name>.html``.
+
+    Parameters
+    ----------
+    source : path-like
+        The committed notebook (read only).
+    out_dir : path-like
+        Build folder; ``notebooks/`` and ``html/`` are created inside it.
+    timeout : int
+        Seconds allowed per cell.
+    html : bool
+        Also write an HTML copy.
+
+    Returns
+    -------
+    NotebookRun
+        ``problems`` lists errors and stderr output; an executed copy is
+        written even when a cell fails, so the failure can be read.
+    """
+    source = Path(source)
+    out_dir = Path(out_dir)
+    notebook = nbformat.read(source, as_version=4)
+    client = NotebookClient(
+        notebook,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(source.parent.resolve())}},
+        store_widget_state=True,
+    )
+    start = time.perf_counter()
+    problems: list[str] = []
+    try:
+        client.execute()
+    except CellExecutionError as error:
+        problems.append(str(error).strip().splitlines()[-1] if str(error).strip() else repr(error))
+    seconds = time.perf_counter() - start
+    problems = find_problems(notebook) or problems
+
+    executed_dir = out_dir / "notebooks"
+    executed_dir.mkdir(parents=True, exist_ok=True)
+    executed = executed_dir / source.name
+    nbformat.write(notebook, executed)
+    html_path = None
+    if html:
+        from nbconvert import HTMLExporter
+
+        body, _ = HTMLExporter(template_name="lab").from_notebook_node(notebook)
+        html_dir = out_dir / "html"
+        html_dir.mkdir(parents=True, exist_ok=True)
+        html_path = html_dir / f"{source.stem}.html"
+        html_path.write_text(body, encoding="utf-8")
+    return NotebookRun(source, executed, html_path, seconds, problems)

@@ -1,0 +1,81 @@
+"""Command line: ``python -m govkit`` (or the ``govkit`` console script).
+
+Subcommands
+-----------
+notebooks
+    Execute every notebook in ``notebooks/`` on a fresh kernel into ``build/``
+    (executed .ipynb + HTML); exits non-zero if any notebook fails.
+verify
+    Verify a ledger's hash chain and name the first bad record.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+__all__ = ["main"]
+
+
+def _cmd_notebooks(args: argparse.Namespace) -> int:
+    from ._notebooks import execute_notebook
+
+    source = Path(args.src)
+    notebooks = sorted(p for p in source.glob("*.ipynb") if args.only in p.name)
+    if not notebooks:
+        print(f"govkit notebooks: no notebooks matching {args.only!r} in {source}/", file=sys.stderr)
+        return 2
+    failed = 0
+    total = 0.0
+    for path in notebooks:
+        print(f"running {path.name} ...", flush=True)
+        run = execute_notebook(path, out_dir=args.out, timeout=args.timeout)
+        total += run.seconds
+        status = "ok" if run.ok else "FAILED"
+        print(f"  {status} in {run.seconds:.1f} s -> {run.executed}", flush=True)
+        for problem in run.problems:
+            print(f"    {problem}", flush=True)
+        failed += not run.ok
+    out = Path(args.out)
+    print(
+        f"\n{len(notebooks) - failed}/{len(notebooks)} notebooks ran cleanly in {total:.0f} s.\n"
+        f"Executed notebooks: {out / 'notebooks'}/\nHTML copies:        {out / 'html'}/"
+    )
+    return 1 if failed else 0
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from govkit.ledger import verify
+    from govkit.workspace import ledger_path
+
+    path = Path(args.ledger) if args.ledger else ledger_path()
+    result = verify(path, expected_head=args.expected_head)
+    print(f"{path}: {result}")
+    return 0 if result.ok else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="govkit", description="govkit: the AI governance workbook, headless."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    notebooks = commands.add_parser("notebooks", help="execute every notebook into a build folder")
+    notebooks.add_argument("--src", default="notebooks", help="folder of notebooks (default: notebooks)")
+    notebooks.add_argument("--out", default="build", help="build folder (default: build)")
+    notebooks.add_argument("--only", default="", help="run only notebooks whose name contains this")
+    notebooks.add_argument("--timeout", type=int, default=1200, help="seconds allowed per cell")
+    notebooks.set_defaults(func=_cmd_notebooks)
+
+    check = commands.add_parser("verify", help="verify a ledger's hash chain")
+    check.add_argument("ledger", nargs="?", help="ledger file (default: the workbook ledger)")
+    check.add_argument("--expected-head", help="a head hash recorded elsewhere")
+    check.set_defaults(func=_cmd_verify)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    return args.func(args)
