@@ -8,6 +8,7 @@ copy. The committed notebooks are only read.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-__all__ = ["NotebookRun", "execute_notebook", "find_problems"]
+__all__ = ["NotebookRun", "declared_panels", "execute_notebook", "find_problems", "list_notebooks"]
 
 STDERR_ALLOWED = (
     # progress bars written to stderr by tqdm's plain-text fallback are not problems
@@ -39,6 +40,17 @@ class NotebookRun:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+def list_notebooks(folder: str | os.PathLike) -> list[Path]:
+    """The notebooks in ``folder``, sorted by name (numbered ones first, in order)."""
+    return sorted(Path(folder).glob("*.ipynb"))
+
+
+def declared_panels(path: str | os.PathLike) -> list[str]:
+    """The panel names a notebook declares in ``metadata["govkit"]["panels"]``."""
+    metadata = json.loads(Path(path).read_text(encoding="utf-8")).get("metadata", {})
+    return list(metadata.get("govkit", {}).get("panels", []))
 
 
 def find_problems(notebook: nbformat.NotebookNode) -> list[str]:

@@ -19,10 +19,10 @@ __all__ = ["main"]
 
 
 def _cmd_notebooks(args: argparse.Namespace) -> int:
-    from ._notebooks import execute_notebook
+    from ._notebooks import execute_notebook, list_notebooks
 
     source = Path(args.src)
-    notebooks = sorted(p for p in source.glob("*.ipynb") if args.only in p.name)
+    notebooks = [p for p in list_notebooks(source) if args.only in p.name]
     if not notebooks:
         print(f"govkit notebooks: no notebooks matching {args.only!r} in {source}/", file=sys.stderr)
         return 2

@@ -184,8 +184,9 @@ def plot_group_summary(summary: pd.DataFrame, *, title: str | None = None) -> pl
     right.set_xlabel("share with the positive outcome")
     right.set_title("base rate")
     if overall is not None:
-        right.axvline(overall, color="black", linestyle="--", linewidth=1)
-        right.text(overall, -0.6, f" overall {overall:.1%}", fontsize=8, va="bottom")
+        right.axvline(overall, color="black", linestyle="--", linewidth=1,
+                      label=f"all rows: {overall:.1%}")
+        right.legend(loc="lower right", fontsize=8, frameon=False)
     for ax in (left, right):
         ax.spines[["top", "right"]].set_visible(False)
     fig.suptitle(title or f"Groups by {summary.index.name}")

@@ -51,8 +51,8 @@ def render_groups(data: Dataset, by: tuple[str, ...], order: str = "size"):
     table = summary.style.format(
         {"count": "{:,}", "share": "{:.1%}", "positives": "{:,}", "base_rate": "{:.1%}"}
     )
-    label = f"{data.target} = {data.positive_label}"
-    figure = plot_group_summary(summary, title=f"{' × '.join(by)}: size and share with {label}")
+    label = f"{data.target} {data.positive_label}"
+    figure = plot_group_summary(summary, title=f"{' × '.join(by)}: group size and share with {label}")
     return table, figure
 
 
