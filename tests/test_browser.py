@@ -45,6 +45,12 @@ RUN_TIMEOUT_S = 1200  # a whole notebook, cold cache included
 CHANGE_TIMEOUT_S = 60  # one panel update after a control moved
 SCREENSHOTS = ROOT / "build" / "screenshots"
 
+if os.environ.get("GOVKIT_REQUIRE_BROWSER") == "1" and not Path(CHROMIUM).exists():
+    raise RuntimeError(
+        f"GOVKIT_REQUIRE_BROWSER=1 but Chromium is not at {CHROMIUM}; install it with "
+        "apt-get install -y chromium (.ci/run does)."
+    )
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(
