@@ -164,7 +164,7 @@ def load_adult(split: str = "train", *, ledger=None) -> Dataset:
     --------
     >>> from govkit.datasets import load_adult
     >>> data = load_adult("train")
-    >>> len(data), round(data.y.mean(), 3)
+    >>> len(data), round(float(data.y.mean()), 3)
     (32561, 0.241)
     """
     if split not in _SPLITS:

@@ -85,7 +85,7 @@ def add_synthetic_identifiers(data: Dataset, *, random_state: int = 0) -> Datase
     >>> people = add_synthetic_identifiers(load_adult(), random_state=0)
     >>> people.identifiers
     ('name', 'email', 'national_id')
-    >>> people.frame["national_id"].str.startswith("900-").all()
+    >>> bool(people.frame["national_id"].str.startswith("900-").all())
     True
     """
     if not isinstance(data, Dataset):

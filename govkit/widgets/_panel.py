@@ -29,6 +29,7 @@ from typing import Any
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
+from IPython import get_ipython
 from IPython.display import HTML, Image, Markdown, display
 
 __all__ = ["Panel", "render_items"]
@@ -220,6 +221,9 @@ class Panel(widgets.VBox):
             error = None
         except (ValueError, TypeError) as exc:  # bad input: say so, keep the panel alive
             items, error = [], str(exc)
+        if get_ipython() is None:  # plain Python (a script, a benchmark): nothing to draw on
+            self._finish(start, error)
+            return
         with self.output:
             self.output.clear_output(wait=True)
             if error is not None:
@@ -231,6 +235,9 @@ class Panel(widgets.VBox):
                 )
             for item in items:
                 display(item)
+        self._finish(start, error)
+
+    def _finish(self, start: float, error: str | None) -> None:
         self.progress.layout.visibility = "hidden"
         elapsed = time.perf_counter() - start
         self.durations.append(elapsed)
