@@ -1,6 +1,16 @@
 """ipywidgets panels for every stage: thin shells over pure, tested functions."""
 
+from ._explain import global_panel, person_panel, render_global, render_person
 from ._panel import Panel, render_items
 from ._tour import group_panel, render_groups
 
-__all__ = ["Panel", "group_panel", "render_groups", "render_items"]
+__all__ = [
+    "Panel",
+    "global_panel",
+    "group_panel",
+    "person_panel",
+    "render_global",
+    "render_groups",
+    "render_items",
+    "render_person",
+]
