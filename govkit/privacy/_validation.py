@@ -1,0 +1,98 @@
+"""Checks shared by the privacy stage: epsilon, delta, bounds, the data argument.
+
+Every message names the parameter, the value received and the fix.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any
+
+from govkit.datasets import Dataset
+
+__all__ = [
+    "check_bounds",
+    "check_dataset",
+    "check_delta",
+    "check_epsilon",
+    "check_positive_int",
+]
+
+BAD_EPSILON = (
+    "{name}={value!r} is not a valid privacy loss: epsilon must be a finite number > 0 "
+    "(smaller means more private; 0.1 is strong, 1 is common, 10 is weak). Pass e.g. "
+    "{name}=1.0."
+)
+BAD_DELTA = (
+    "{name}={value!r} is not a valid failure probability: delta must be a number in [0, 1) "
+    "(0 for pure epsilon-DP; otherwise much smaller than 1/n, e.g. 1e-6). Pass e.g. "
+    "{name}=1e-6."
+)
+BAD_BOUNDS = (
+    "{name}={value!r} are not valid clamping bounds: pass a pair (lower, upper) of finite "
+    "numbers with lower < upper, taken from domain knowledge (e.g. age (17, 90)), never "
+    "from the private data."
+)
+NOT_A_DATASET = (
+    "{func}: {name} must be a govkit Dataset, got {kind}; wrap a frame with "
+    "govkit.datasets.Dataset(frame, target=..., positive_label=...) or load one with "
+    "govkit.datasets.load_adult() / from_csv()."
+)
+BAD_POSITIVE_INT = "{name}={value!r} must be a whole number >= {minimum}; pass e.g. {name}={example}."
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def check_epsilon(value: Any, name: str = "epsilon") -> float:
+    """Return ``value`` as a float if it is a finite epsilon > 0, else raise ValueError/TypeError."""
+    if not _is_number(value):
+        raise TypeError(BAD_EPSILON.format(name=name, value=value))
+    value = float(value)
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(BAD_EPSILON.format(name=name, value=value))
+    return value
+
+
+def check_delta(value: Any, name: str = "delta") -> float:
+    """Return ``value`` as a float if it lies in [0, 1), else raise ValueError/TypeError."""
+    if not _is_number(value):
+        raise TypeError(BAD_DELTA.format(name=name, value=value))
+    value = float(value)
+    if not (math.isfinite(value) and 0.0 <= value < 1.0):
+        raise ValueError(BAD_DELTA.format(name=name, value=value))
+    return value
+
+
+def check_bounds(value: Any, name: str = "bounds") -> tuple[float, float]:
+    """Return ``(lower, upper)`` as floats if finite with lower < upper, else raise."""
+    try:
+        lower, upper = value
+    except (TypeError, ValueError):
+        raise TypeError(BAD_BOUNDS.format(name=name, value=value)) from None
+    if not (_is_number(lower) and _is_number(upper)):
+        raise TypeError(BAD_BOUNDS.format(name=name, value=value))
+    lower, upper = float(lower), float(upper)
+    if not (math.isfinite(lower) and math.isfinite(upper) and lower < upper):
+        raise ValueError(BAD_BOUNDS.format(name=name, value=value))
+    return lower, upper
+
+
+def check_dataset(value: Any, func: str, name: str = "data") -> Dataset:
+    """Raise TypeError unless ``value`` is a govkit Dataset."""
+    if not isinstance(value, Dataset):
+        raise TypeError(NOT_A_DATASET.format(func=func, name=name, kind=type(value).__name__))
+    return value
+
+
+def check_positive_int(value: Any, name: str, minimum: int = 1, example: int = 10) -> int:
+    """Return ``value`` as an int if it is a whole number >= minimum, else raise."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(BAD_POSITIVE_INT.format(name=name, value=value, minimum=minimum,
+                                                example=example))
+    if value < minimum:
+        raise ValueError(BAD_POSITIVE_INT.format(name=name, value=value, minimum=minimum,
+                                                 example=example))
+    return int(value)
