@@ -5,6 +5,7 @@ from ._anonymization import (
     homogeneity_exercise,
     unique_records_exercise,
 )
+from ._explain import lime_spread_exercise, strongest_proxy_exercise, top_feature_exercise
 from ._feedback import Feedback
 from ._tour import base_rate_gap_exercise, smallest_group_exercise
 
@@ -13,6 +14,9 @@ __all__ = [
     "base_rate_gap_exercise",
     "forgotten_quasi_identifier_exercise",
     "homogeneity_exercise",
+    "lime_spread_exercise",
     "smallest_group_exercise",
+    "strongest_proxy_exercise",
+    "top_feature_exercise",
     "unique_records_exercise",
 ]
