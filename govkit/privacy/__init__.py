@@ -81,6 +81,7 @@ from ._budget import (
     epsilon_of,
     make_accountant,
     pld_discretization,
+    pure_epsilon,
 )
 from ._domain import PublicDomain
 from ._dpsgd import DPSGDClassifier, calibrate_noise_multiplier, dpsgd_event
@@ -147,6 +148,7 @@ __all__ = [
     "plot_noise",
     "plot_privacy_utility",
     "privacy_utility_sweep",
+    "pure_epsilon",
     "sweep_summary",
     "tpr_at_fpr",
 ]

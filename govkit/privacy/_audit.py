@@ -145,7 +145,7 @@ def tpr_at_fpr(member_scores, nonmember_scores, fpr: float) -> float:
     Examples
     --------
     >>> from govkit.privacy import tpr_at_fpr
-    >>> tpr_at_fpr([3, 2, 1, 0], [0.5, -1, -2, -3], 0.25)
+    >>> tpr_at_fpr([3, 2, 1, 0], [0.5, -1, -2, -3], 0.2)     # threshold 1: 3 of 4 members, no non-member
     0.75
     """
     func = "tpr_at_fpr"

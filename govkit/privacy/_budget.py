@@ -43,6 +43,7 @@ __all__ = [
     "epsilon_of",
     "make_accountant",
     "pld_discretization",
+    "pure_epsilon",
 ]
 
 ACCOUNTANTS = ("pld", "rdp")
@@ -124,6 +125,39 @@ def make_accountant(accountant: str = "pld", *, epsilon: float = 1.0) -> dp_acco
 _EPSILON_CACHE: dict[tuple[str, float, str], float] = {}
 
 
+def pure_epsilon(event: dp_accounting.DpEvent) -> float:
+    """Epsilon at delta = 0 (pure DP): the sum over the composed pure-DP events, inf otherwise.
+
+    For delta = 0 this basic composition is exact (no accountant does better),
+    while the PLD and RDP accountants only answer for delta > 0. Laplace
+    with noise multiplier ``b / Δ`` is ``Δ / b``-DP; Poisson subsampling with
+    rate ``q`` turns epsilon into ``log(1 + q (e^eps - 1))``.
+
+    Examples
+    --------
+    >>> import dp_accounting
+    >>> from govkit.privacy import pure_epsilon
+    >>> laplace = dp_accounting.LaplaceDpEvent(noise_multiplier=4.0)      # epsilon 0.25
+    >>> pure_epsilon(dp_accounting.SelfComposedDpEvent(laplace, 3))
+    0.75
+    >>> pure_epsilon(dp_accounting.GaussianDpEvent(noise_multiplier=1.0))
+    inf
+    """
+    if isinstance(event, (dp_accounting.NoOpDpEvent,)):
+        return 0.0
+    if isinstance(event, dp_accounting.LaplaceDpEvent):
+        return 1.0 / event.noise_multiplier if event.noise_multiplier > 0 else math.inf
+    if isinstance(event, dp_accounting.SelfComposedDpEvent):
+        return event.count * pure_epsilon(event.event)
+    if isinstance(event, dp_accounting.ComposedDpEvent):
+        return float(sum(pure_epsilon(e) for e in event.events))
+    if isinstance(event, dp_accounting.PoissonSampledDpEvent):
+        inner = pure_epsilon(event.event)
+        q = event.sampling_probability
+        return math.log1p(q * math.expm1(inner)) if math.isfinite(inner) else math.inf
+    return math.inf
+
+
 def epsilon_of(event: dp_accounting.DpEvent, delta: float, *, accountant: str = "pld") -> float:
     """Epsilon of ``event`` at ``delta`` computed by a fresh dp-accounting accountant.
 
@@ -142,6 +176,8 @@ def epsilon_of(event: dp_accounting.DpEvent, delta: float, *, accountant: str = 
     if not isinstance(event, dp_accounting.DpEvent):
         raise TypeError(_BAD_EVENT.format(func="epsilon_of", kind=type(event).__name__))
     key = (repr(event), float(delta), accountant)
+    if key not in _EPSILON_CACHE and delta == 0:
+        _EPSILON_CACHE[key] = pure_epsilon(event)
     if key not in _EPSILON_CACHE:
         acc = make_accountant(accountant, epsilon=1.0)
         acc.compose(event)
@@ -192,8 +228,9 @@ class Charge:
             "epsilon": self.epsilon,
             "delta": self.delta,
             "mechanism": self.mechanism,
-            "accountant": budget.accountant,
-            "accountant_library": f"dp-accounting {_version('dp-accounting')}",
+            "accountant": budget.accountant if budget.delta > 0 else "pure-DP sum",
+            "accountant_library": (f"dp-accounting {_version('dp-accounting')}"
+                                   if budget.delta > 0 else "none: exact at delta = 0"),
             "neighbouring_relation": NEIGHBOURING_RELATION,
             "sampling": self.sampling,
             "composition": "all charges of the budget composed by the accountant",
@@ -240,8 +277,10 @@ class PrivacyBudget:
     epsilon : float
         The total privacy loss allowed (> 0, finite).
     delta : float
-        The total failure probability allowed, in [0, 1); 0 allows only
-        pure-DP (Laplace) operations. Keep it well below 1/n.
+        The total failure probability allowed, in [0, 1); keep it well
+        below 1/n. 0 allows only pure-DP (Laplace) operations, composed by
+        summing their epsilons, which is exact at delta = 0 (the accountants
+        answer only for delta > 0).
     accountant : {"pld", "rdp"}
         dp-accounting's privacy-loss-distribution accountant (tightest, the
         default) or its Rényi-DP accountant.
@@ -321,6 +360,8 @@ class PrivacyBudget:
         if not isinstance(event, dp_accounting.DpEvent):
             raise TypeError(_BAD_EVENT.format(func="epsilon_after", kind=type(event).__name__))
         key = f"{len(self._charges)}|{event!r}"
+        if self.delta == 0:  # pure DP: basic composition is exact, accountants need delta > 0
+            return self._spent + pure_epsilon(event)
         if self._trial is None or self._trial[0] != key:
             trial = copy.deepcopy(self._accountant)
             trial.compose(event)
@@ -377,7 +418,8 @@ class PrivacyBudget:
         if not isinstance(operation, str) or not operation.strip():
             raise ValueError(_BAD_OPERATION.format(func="PrivacyBudget.charge", value=operation))
         after = self.check(event, operation=operation)
-        self._accountant = self._trial[1]  # the accountant check() composed the event into
+        if self.delta > 0:
+            self._accountant = self._trial[1]  # the accountant check() composed the event into
         self._trial = None
         self._spent = after
         charge = Charge(

@@ -119,8 +119,9 @@ def calibrate_noise_multiplier(
     Examples
     --------
     >>> from govkit.privacy import calibrate_noise_multiplier, dpsgd_event, epsilon_of
-    >>> sigma = calibrate_noise_multiplier(1.0, 1e-5, sampling_probability=0.01, steps=500)
-    >>> epsilon_of(dpsgd_event(0.01, sigma, 500), 1e-5) <= 1.0
+    >>> sigma = calibrate_noise_multiplier(1.0, 1e-5, sampling_probability=0.01, steps=100,
+    ...                                    accountant="rdp")
+    >>> epsilon_of(dpsgd_event(0.01, sigma, 100), 1e-5, accountant="rdp") <= 1.0
     True
     """
     target_epsilon = check_epsilon(target_epsilon, "target_epsilon")
@@ -150,9 +151,14 @@ def _calibrate(target_epsilon, delta, sampling_probability, steps, accountant) -
     if accountant == "rdp":
         sigma = upper
     else:
+        # PLD is rarely more than 20% tighter than RDP here; small noise
+        # multipliers are the slow ones to account, so search near the top first.
+        for lower in (0.8 * upper, 0.5 * upper, 0.05):
+            if epsilon_of(event(lower), delta, accountant=accountant) > target_epsilon:
+                break
         sigma = dp_accounting.calibrate_dp_mechanism(
             lambda: make_accountant(accountant, epsilon=target_epsilon), event, target_epsilon,
-            delta, bracket_interval=dp_accounting.ExplicitBracketInterval(0.5 * upper, upper),
+            delta, bracket_interval=dp_accounting.ExplicitBracketInterval(lower, upper),
             tol=1e-3,
         )
     # Brent's method returns a point within tol of the boundary; step up
@@ -224,10 +230,10 @@ class DPSGDClassifier(ClassifierMixin, BaseEstimator):
     >>> import numpy as np
     >>> from govkit.privacy import DPSGDClassifier
     >>> rng = np.random.default_rng(0)
-    >>> X = rng.normal(size=(2000, 3)); y = (X[:, 0] > 0).astype(int)
-    >>> model = DPSGDClassifier(noise_multiplier=1.0, epochs=5, random_state=0).fit(X, y)
+    >>> X = rng.normal(size=(10000, 3)); y = (X[:, 0] > 0).astype(int)
+    >>> model = DPSGDClassifier(noise_multiplier=1.0, epochs=3, random_state=0).fit(X, y)
     >>> round(model.epsilon_, 2), model.score(X, y) > 0.9
-    (1.73, True)
+    (1.93, True)
     """
 
     def __init__(

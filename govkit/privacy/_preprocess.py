@@ -102,7 +102,7 @@ class _DomainTransformer(TransformerMixin, BaseEstimator):
         missing = values.isna().to_numpy()
         if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)):
             values = values.astype("string")
-        codes = pd.Categorical(values, categories=list(known)).codes.astype(np.int64)
+        codes = pd.Index(list(known), dtype=object).get_indexer(values.astype(object)).astype(np.int64)
         codes = np.where(codes < 0, len(known) + 1, codes)
         return np.where(missing, len(known), codes)
 
@@ -142,7 +142,8 @@ class DomainEncoder(_DomainTransformer):
     >>> domain = PublicDomain.from_config({"numeric": {"age": [20, 70]},
     ...                                    "categorical": {"sex": ["F", "M"]}})
     >>> X = pd.DataFrame({"age": [20, 45, 99], "sex": ["F", "X", None]})
-    >>> DomainEncoder(domain=domain).fit_transform(X).round(2).to_dict("list")
+    >>> encoder = DomainEncoder(domain=domain).set_output(transform="pandas")
+    >>> encoder.fit_transform(X).round(2).to_dict("list")
     {'age': [0.0, 0.5, 1.0], 'sex=F': [1.0, 0.0, 0.0], 'sex=M': [0.0, 0.0, 0.0], 'sex=missing': [0.0, 0.0, 1.0], 'sex=other': [0.0, 1.0, 0.0]}
     """
 
