@@ -7,13 +7,17 @@ from ._anonymization import (
 )
 from ._explain import lime_spread_exercise, strongest_proxy_exercise, top_feature_exercise
 from ._feedback import Feedback
+from ._privacy import attack_bound_exercise, composition_exercise, laplace_scale_exercise
 from ._tour import base_rate_gap_exercise, smallest_group_exercise
 
 __all__ = [
     "Feedback",
+    "attack_bound_exercise",
     "base_rate_gap_exercise",
+    "composition_exercise",
     "forgotten_quasi_identifier_exercise",
     "homogeneity_exercise",
+    "laplace_scale_exercise",
     "lime_spread_exercise",
     "smallest_group_exercise",
     "strongest_proxy_exercise",
