@@ -169,8 +169,8 @@ def dp_tpr_bound(epsilon: float, delta: float, fpr) -> np.ndarray:
     >>> round(float(dp_tpr_bound(1.0, 1e-5, 0.01)), 4)     # e * 1% + delta
     0.0272
     """
-    epsilon = check_epsilon(epsilon)
-    delta = check_delta(delta)
+    epsilon = check_epsilon(epsilon, func="dp_tpr_bound")
+    delta = check_delta(delta, func="dp_tpr_bound")
     fpr = np.clip(np.asarray(fpr, dtype=float), 0.0, 1.0)
     bound = np.minimum(np.exp(epsilon) * fpr + delta, 1.0 - np.exp(-epsilon) * (1.0 - delta - fpr))
     return np.clip(bound, 0.0, 1.0)
@@ -220,7 +220,7 @@ def empirical_epsilon(
     func = "empirical_epsilon"
     members = _scores(member_scores, "member_scores", func)
     others = _scores(nonmember_scores, "nonmember_scores", func)
-    delta = check_delta(delta)
+    delta = check_delta(delta, func="empirical_epsilon")
     if not (isinstance(confidence, float) and 0 < confidence < 1):
         raise ValueError(_BAD_CONFIDENCE.format(func=func, value=confidence))
     rng = np.random.default_rng(random_state)
@@ -453,8 +453,8 @@ def membership_inference_audit(
     bad = [m for m in models if m not in AUDIT_MODELS]
     if bad or not models:
         raise ValueError(_BAD_MODELS.format(value=models, bad=bad, choices=list(AUDIT_MODELS)))
-    epsilons = [check_epsilon(e, "epsilons") for e in epsilons]
-    delta = check_delta(delta)
+    epsilons = [check_epsilon(e, "epsilons", "membership_inference_audit") for e in epsilons]
+    delta = check_delta(delta, func="membership_inference_audit")
     n_reference = check_positive_int(n_reference, "n_reference", minimum=2, example=4)
     if len(train) < 200:
         raise ValueError(_TOO_SMALL.format(n=len(train)))

@@ -311,8 +311,8 @@ class PrivacyBudget:
     def __init__(
         self, *, epsilon: float, delta: float, accountant: str = "pld", name: str = "privacy budget"
     ) -> None:
-        self.epsilon = check_epsilon(epsilon, "PrivacyBudget(epsilon)")
-        self.delta = check_delta(delta, "PrivacyBudget(delta)")
+        self.epsilon = check_epsilon(epsilon, "epsilon", "PrivacyBudget")
+        self.delta = check_delta(delta, "delta", "PrivacyBudget")
         if accountant not in ACCOUNTANTS:
             raise ValueError(_BAD_ACCOUNTANT.format(value=accountant, choices=ACCOUNTANTS))
         self.accountant = accountant

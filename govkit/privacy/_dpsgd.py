@@ -71,8 +71,17 @@ _BAD_HIDDEN = (
     "number >= 1 (a one-hidden-layer MLP), e.g. hidden_units=32."
 )
 _NOT_BINARY = (
-    "DPSGDClassifier.fit: y must have exactly two classes, got {count} ({values}). DP-SGD here "
-    "trains binary classifiers; binarize the target first (1 = favourable outcome, 0 otherwise)."
+    "DPSGDClassifier.fit: Only binary classification is supported. y must have exactly two "
+    "classes, got {count} ({values}); binarize the target first (1 = favourable outcome, "
+    "0 otherwise)."
+)
+_ONE_CLASS = (
+    "DPSGDClassifier.fit: y has only one class ({values}); a classifier needs examples of both "
+    "outcomes. Check the target column and any filtering applied before training."
+)
+_NOT_LABELS = (
+    "DPSGDClassifier.fit: Unknown label type: y looks {kind}, not like class labels. DP-SGD "
+    "here trains binary classifiers; pass two class labels (e.g. 0/1)."
 )
 _BAD_ACCOUNTANT = "DPSGDClassifier: accountant={value!r} is not one of {choices}."
 _NOT_A_BUDGET = (
@@ -124,8 +133,8 @@ def calibrate_noise_multiplier(
     >>> epsilon_of(dpsgd_event(0.01, sigma, 100), 1e-5, accountant="rdp") <= 1.0
     True
     """
-    target_epsilon = check_epsilon(target_epsilon, "target_epsilon")
-    delta = check_delta(delta)
+    target_epsilon = check_epsilon(target_epsilon, "target_epsilon", "calibrate_noise_multiplier")
+    delta = check_delta(delta, func="calibrate_noise_multiplier")
     key = (target_epsilon, delta, float(sampling_probability), int(steps), accountant)
     if key not in _CALIBRATION_CACHE:
         _CALIBRATION_CACHE[key] = cached(
@@ -288,8 +297,8 @@ class DPSGDClassifier(ClassifierMixin, BaseEstimator):
         if self.noise_multiplier is not None:
             positive("noise_multiplier", 1.0)
         else:
-            check_epsilon(self.target_epsilon, "target_epsilon")
-        check_delta(self.delta)
+            check_epsilon(self.target_epsilon, "target_epsilon", "DPSGDClassifier")
+        check_delta(self.delta, func="DPSGDClassifier")
         positive("clip_norm", 1.0)
         positive("epochs", 10)
         positive("learning_rate", 0.2)
@@ -428,12 +437,17 @@ class DPSGDClassifier(ClassifierMixin, BaseEstimator):
         if budget is not None and not isinstance(budget, PrivacyBudget):
             raise TypeError(_NOT_A_BUDGET.format(kind=type(budget).__name__))
         X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=False)
-        target_type = type_of_target(y, input_name="y")
+        target_type = type_of_target(y, input_name="y", raise_unknown=True)
+        if target_type not in ("binary", "multiclass"):
+            raise ValueError(_NOT_LABELS.format(kind=target_type))
         classes, y_index = np.unique(y, return_inverse=True)
-        if len(classes) != 2 or target_type not in ("binary", "multiclass"):
-            shown = ", ".join(repr(c) for c in classes[:6]) + (" ..." if len(classes) > 6 else "")
+        if len(classes) != 2:
+            shown = ", ".join(repr(c) for c in classes[:6].tolist()) + (
+                " ..." if len(classes) > 6 else "")
+            if len(classes) < 2:
+                raise ValueError(_ONE_CLASS.format(values=shown))
             raise ValueError(_NOT_BINARY.format(count=len(classes), values=shown))
-        delta = check_delta(self.delta)
+        delta = check_delta(self.delta, func="DPSGDClassifier")
         n, n_features = X.shape
         q, steps, sigma = self._privacy_plan(n)
         event = dpsgd_event(q, sigma, steps)
@@ -487,11 +501,13 @@ class DPSGDClassifier(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities, shape (n_samples, 2)."""
+        check_is_fitted(self)
         p = _sigmoid(self.decision_function(X))
         return np.column_stack([1.0 - p, p])
 
     def predict(self, X) -> np.ndarray:
         """The more probable class label."""
+        check_is_fitted(self)
         return self.classes_[(self.decision_function(X) > 0).astype(int)]
 
     def __sklearn_tags__(self):

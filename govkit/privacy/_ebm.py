@@ -76,8 +76,8 @@ def dp_ebm_event(
     True
     """
     n_features = check_positive_int(n_features, "n_features", example=14)
-    epsilon = check_epsilon(epsilon)
-    delta = check_delta(delta)
+    epsilon = check_epsilon(epsilon, func="dp_ebm_event")
+    delta = check_delta(delta, func="dp_ebm_event")
     if delta == 0:
         raise ValueError(
             "delta=0: DP-EBM uses the Gaussian mechanism and needs delta > 0; pass e.g. delta=1e-6."

@@ -91,7 +91,7 @@ def laplace_scale(sensitivity: float, epsilon: float) -> float:
     >>> laplace_scale(1, 0.5)        # a count at epsilon = 0.5
     2.0
     """
-    return _check_sensitivity(sensitivity) / check_epsilon(epsilon)
+    return _check_sensitivity(sensitivity) / check_epsilon(epsilon, func="laplace_scale")
 
 
 def gaussian_sigma(
@@ -119,8 +119,8 @@ def gaussian_sigma(
     (9.69, 7.03)
     """
     sensitivity = _check_sensitivity(sensitivity)
-    epsilon = check_epsilon(epsilon)
-    delta = check_delta(delta)
+    epsilon = check_epsilon(epsilon, func="gaussian_sigma")
+    delta = check_delta(delta, func="gaussian_sigma")
     if delta == 0:
         raise ValueError(_GAUSSIAN_DELTA.format(value=delta))
     if method == "classic":

@@ -167,7 +167,7 @@ def _budget(budget, func: str) -> PrivacyBudget:
 
 
 def _privacy_args(func: str, epsilon, mechanism: str, delta) -> tuple[float, float]:
-    epsilon = check_epsilon(epsilon)
+    epsilon = check_epsilon(epsilon, func=func)
     if mechanism not in MECHANISMS:
         raise ValueError(_BAD_MECHANISM.format(func=func, value=mechanism, choices=MECHANISMS))
     if mechanism == "laplace":
@@ -176,7 +176,7 @@ def _privacy_args(func: str, epsilon, mechanism: str, delta) -> tuple[float, flo
         return epsilon, 0.0
     if delta is None:
         raise ValueError(_NEEDS_DELTA.format(func=func, value=delta))
-    delta = check_delta(delta)
+    delta = check_delta(delta, func=func)
     if delta == 0:
         raise ValueError(_NEEDS_DELTA.format(func=func, value=delta))
     return epsilon, delta
@@ -210,7 +210,8 @@ def _numeric_values(func, frame, column, fill_value, bounds_known: tuple[float, 
     series = _column(frame, column, func)
     if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
         raise ValueError(_NOT_NUMERIC.format(func=func, column=column, dtype=series.dtype, what=what))
-    values = series.to_numpy(dtype=float, na_value=np.nan)
+    # a writable copy: OpenDP reads the buffer directly and refuses read-only views
+    values = np.array(series.to_numpy(dtype=float, na_value=np.nan), dtype=float, copy=True)
     missing = int(np.isnan(values).sum())
     if missing and fill_value is None:
         example = (bounds_known[0] + bounds_known[1]) / 2 if bounds_known else 0

@@ -230,13 +230,13 @@ def privacy_utility_sweep(
         raise ValueError(_BAD_BASELINES.format(value=baselines, bad=bad, choices=list(MODEL_KINDS)))
     if isinstance(epsilons, (int, float)) or not list(epsilons):
         raise ValueError(_NO_EPSILONS.format(value=epsilons))
-    epsilons = [check_epsilon(e, "epsilons") for e in epsilons]
+    epsilons = [check_epsilon(e, "epsilons", "privacy_utility_sweep") for e in epsilons]
     if isinstance(seeds, int) or not list(seeds) or not all(
         isinstance(s, int) and not isinstance(s, bool) for s in seeds
     ):
         raise ValueError(_BAD_SEEDS.format(value=seeds))
     seeds = [int(s) for s in seeds]
-    delta = check_delta(delta)
+    delta = check_delta(delta, func="privacy_utility_sweep")
     key = {"train": train.fingerprint, "test": test.fingerprint, "epsilons": epsilons,
            "seeds": seeds, "models": models, "baselines": baselines, "delta": delta}
     sweep = cached("privacy-sweep", key, lambda: _run_sweep(

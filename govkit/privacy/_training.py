@@ -134,8 +134,8 @@ def plan_private_model(
     if kind not in PRIVATE_MODEL_KINDS:
         raise ValueError(_BAD_KIND.format(kind=kind, kinds=", ".join(PRIVATE_MODEL_KINDS)))
     train = check_dataset(train, "fit_private_model", "train")
-    epsilon = check_epsilon(epsilon)
-    delta = check_delta(delta)
+    epsilon = check_epsilon(epsilon, func="fit_private_model")
+    delta = check_delta(delta, func="fit_private_model")
     _check_seed(random_state)
     domain = PublicDomain.resolve(train, domain)
     domain.covers(train, func="fit_private_model")

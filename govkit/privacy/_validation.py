@@ -20,12 +20,12 @@ __all__ = [
 ]
 
 BAD_EPSILON = (
-    "{name}={value!r} is not a valid privacy loss: epsilon must be a finite number > 0 "
+    "{where}{name}={value!r} is not a valid privacy loss: epsilon must be a finite number > 0 "
     "(smaller means more private; 0.1 is strong, 1 is common, 10 is weak). Pass e.g. "
     "{name}=1.0."
 )
 BAD_DELTA = (
-    "{name}={value!r} is not a valid failure probability: delta must be a number in [0, 1) "
+    "{where}{name}={value!r} is not a valid failure probability: delta must be a number in [0, 1) "
     "(0 for pure epsilon-DP; otherwise much smaller than 1/n, e.g. 1e-6). Pass e.g. "
     "{name}=1e-6."
 )
@@ -46,23 +46,25 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
-def check_epsilon(value: Any, name: str = "epsilon") -> float:
+def check_epsilon(value: Any, name: str = "epsilon", func: str = "") -> float:
     """Return ``value`` as a float if it is a finite epsilon > 0, else raise ValueError/TypeError."""
+    where = f"{func}: " if func else ""
     if not _is_number(value):
-        raise TypeError(BAD_EPSILON.format(name=name, value=value))
+        raise TypeError(BAD_EPSILON.format(where=where, name=name, value=value))
     value = float(value)
     if not math.isfinite(value) or value <= 0:
-        raise ValueError(BAD_EPSILON.format(name=name, value=value))
+        raise ValueError(BAD_EPSILON.format(where=where, name=name, value=value))
     return value
 
 
-def check_delta(value: Any, name: str = "delta") -> float:
+def check_delta(value: Any, name: str = "delta", func: str = "") -> float:
     """Return ``value`` as a float if it lies in [0, 1), else raise ValueError/TypeError."""
+    where = f"{func}: " if func else ""
     if not _is_number(value):
-        raise TypeError(BAD_DELTA.format(name=name, value=value))
+        raise TypeError(BAD_DELTA.format(where=where, name=name, value=value))
     value = float(value)
     if not (math.isfinite(value) and 0.0 <= value < 1.0):
-        raise ValueError(BAD_DELTA.format(name=name, value=value))
+        raise ValueError(BAD_DELTA.format(where=where, name=name, value=value))
     return value
 
 
