@@ -13,6 +13,7 @@ from ._adult import (
 from ._csv import from_csv
 from ._dataset import Dataset, record_load
 from ._identifiers import SYNTHETIC_IDENTIFIERS, add_synthetic_identifiers
+from ._synthetic import make_credit
 from ._tour import group_summary, missing_summary, plot_group_summary, roles_table
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "from_csv",
     "group_summary",
     "load_adult",
+    "make_credit",
     "missing_summary",
     "plot_group_summary",
     "record_load",
