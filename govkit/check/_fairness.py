@@ -143,7 +143,7 @@ def implied_fpr_exercise(report: GroupReport, answer: object, *, group: str = "F
             f"rate would have to be {implied:.2f}% against men's {actual:.2f}%, because their "
             "base rates differ. Equal precision and equalized odds cannot both hold.",
         )
-    if abs(value / 100 - implied) <= 0.1:
+    if abs(value * 100 - implied) <= 0.1:
         return Feedback(False, "Close: you gave a fraction; multiply by 100 for a percentage.")
     return Feedback(
         False,
