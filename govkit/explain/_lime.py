@@ -220,6 +220,9 @@ class TabularLime:
             discretize_continuous=True,
             discretizer=discretizer,
             kernel_width=kernel_width,
+            # every feature gets a weight (num_features = all), so lime's feature selection
+            # would only cost time: "auto" runs forward selection (many ridge fits) below 7
+            feature_selection="none",
             random_state=0,
         )
 
