@@ -110,6 +110,7 @@ class _Encoding:
             self.values.append(values)
             self.has_missing.append(has_missing)
             self.positions.append(positions)
+        self.lookup: list[pd.Index | None] = [None] * len(self.columns)
         # label text already built, per column (reused by later releases of the same encoding)
         self.label_cache: list[dict] = [{} for _ in self.columns]
 
@@ -122,8 +123,10 @@ class _Encoding:
             code = np.searchsorted(self.values[j], raw, side="left").astype(np.int64)
             code[np.isnan(raw)] = missing_code
             return code
-        codes = pd.Categorical(series, categories=self.values[j]).codes.astype(np.int64)
-        codes[codes < 0] = missing_code
+        if self.lookup[j] is None:
+            self.lookup[j] = pd.Index(self.values[j])
+        codes = self.lookup[j].get_indexer(series.to_numpy(dtype=object)).astype(np.int64)
+        codes[codes < 0] = missing_code  # missing values and categories never seen
         return codes
 
     def encode(self, frame: pd.DataFrame) -> np.ndarray:
@@ -929,6 +932,7 @@ def _execute(
             codes, encoding.positions, k=request.k, sensitive=s_codes if constrained else None,
             n_values=n_values, reference=reference, ordered=ordered, l_distinct=l_distinct,
             l_entropy=l_entropy, t=t, max_suppressed=max_suppressed,
+            categorical=~np.asarray(encoding.numeric, dtype=bool),
         )
         model: Any = _MondrianRelease(encoding, tree, codes, request.numeric_release,
                                       index=frame.index)

@@ -403,6 +403,11 @@ def assess(
         raise ValueError(BAD_THRESHOLD.format(value=risk_threshold))
     if k is not None and (isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1):
         raise ValueError(BAD_K.format(value=k))
+    if t_reference is not None and sensitive is None:
+        raise ValueError(
+            "assess: t_reference was given without sensitive; t is measured on the sensitive "
+            "column, so pass sensitive='<column>' too."
+        )
 
     ids, n_classes = group_ids([frame[c].to_numpy(dtype=object) for c in qis])
     sizes = np.bincount(ids, minlength=n_classes)
@@ -506,7 +511,7 @@ def _with_reference(values: pd.Series, shares: pd.Series):
             order, fill_value=0.0).to_numpy(dtype=float)
     else:
         order = sorted(set(shares.index), key=str)
-        codes = pd.Categorical(values, categories=order).codes.astype(np.int64)
+        codes = pd.Index(order).get_indexer(values.to_numpy(dtype=object)).astype(np.int64)
         reference = shares.reindex(order, fill_value=0.0).to_numpy(dtype=float)
     return codes.astype(np.int64), len(order), ordered, reference / reference.sum()
 
