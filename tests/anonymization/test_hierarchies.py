@@ -19,7 +19,6 @@ from govkit.anonymization import (
     default_hierarchies,
 )
 
-
 # -- IntervalHierarchy --------------------------------------------------------------------
 
 def test_interval_levels_nest_and_label():

@@ -9,13 +9,13 @@ import pandas as pd
 import pytest
 
 from govkit.anonymization import (
+    _identifiers,
     dictionary_attack,
     drop_identifiers,
     national_id_candidates,
     pseudonymize,
     unsalted_hash,
 )
-from govkit.anonymization import _identifiers
 from govkit.datasets import add_synthetic_identifiers
 
 KEY = "an-example-key-that-is-long-enough-0123456789"

@@ -10,7 +10,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from govkit.anonymization import FlatHierarchy, IntervalHierarchy, MappingHierarchy, MaskingHierarchy
+from govkit.anonymization import (
+    FlatHierarchy,
+    IntervalHierarchy,
+    MappingHierarchy,
+    MaskingHierarchy,
+)
 from govkit.anonymization._assess import sensitive_codes
 from govkit.anonymization._search import Lattice, full_domain_search
 
