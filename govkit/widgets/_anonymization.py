@@ -66,13 +66,13 @@ def class_size_bars(raw: Assessment, release: Assessment, *, k: int) -> str:
     raw_shares = _shares_by_bin(raw)
     release_shares = _shares_by_bin(release)
     rows = []
-    for (label, low, _high), a, b in zip(SIZE_BINS, raw_shares, release_shares, strict=True):
-        below = " color:#a00" if low < k else ""
+    for (label, _low, high), a, b in zip(SIZE_BINS, raw_shares, release_shares, strict=True):
+        below = " color:#a00" if high < k else ""
         rows.append(
             "<tr>"
             f"<td style='text-align:right;padding-right:6px;white-space:nowrap;{below}'>"
             f"{html.escape(label)}</td>"
-            "<td style='width:260px'>"
+            "<td style='width:170px'>"
             f"<div style='background:{_RAW_COLOUR};height:8px;width:{a * 100:.1f}%'></div>"
             f"<div style='background:{_RELEASE_COLOUR};height:8px;width:{b * 100:.1f}%;"
             "margin-top:1px'></div></td>"
@@ -81,11 +81,10 @@ def class_size_bars(raw: Assessment, release: Assessment, *, k: int) -> str:
         )
     return (
         "<div style='display:inline-block;vertical-align:top;margin-right:18px'>"
-        "<div style='font-weight:bold;margin-bottom:4px'>Share of records by the size of their "
-        "equivalence class</div>"
+        "<div style='font-weight:bold;margin-bottom:4px'>Records by the size of their class</div>"
         f"<div style='font-size:85%;color:#555'><span style='color:{_RAW_COLOUR}'>&#9632;</span> "
-        f"raw data &nbsp; <span style='color:{_RELEASE_COLOUR}'>&#9632;</span> this release; "
-        f"sizes in red are below k={k}</div>"
+        f"raw data &nbsp; <span style='color:{_RELEASE_COLOUR}'>&#9632;</span> this release"
+        f"<br>sizes in red are below k={k}</div>"
         f"<table style='font-size:85%;border-collapse:collapse'>{''.join(rows)}</table></div>"
     )
 
@@ -105,7 +104,7 @@ def _summary_table(snap: Snapshot) -> str:
         ("prosecutor: average risk", _pct(raw.prosecutor.average), _pct(release.prosecutor.average)),
         (f"records at risk (risk > {release.prosecutor.threshold:g})",
          _pct(raw.prosecutor.records_at_risk), _pct(release.prosecutor.records_at_risk)),
-        ("marketer: expected share re-identified", _pct(raw.marketer), _pct(release.marketer)),
+        ("marketer: expected re-identifications", _pct(raw.marketer), _pct(release.marketer)),
     ]
     if sensitive is not None:
         rows += [
@@ -247,7 +246,7 @@ def anonymization_panel(
         ),
         "method": widgets.ToggleButtons(
             options=[("Mondrian", "mondrian"), ("full-domain (hierarchies)", "global")],
-            value="mondrian", description="method",
+            value="mondrian", description="method", style={"button_width": "auto"},
         ),
         "k": widgets.IntSlider(value=10, min=2, max=100, description="k: smallest class size"),
         "l": widgets.IntSlider(
