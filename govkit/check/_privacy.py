@@ -22,7 +22,7 @@ __all__ = ["attack_bound_exercise", "composition_exercise", "laplace_scale_exerc
 HOURS_EPSILON = 0.5
 COMPOSITION_SIGMA = 20.0
 COMPOSITION_BUDGET = {"epsilon": 1.0, "delta": 1e-6}
-ATTACK_EPSILON, ATTACK_DELTA, ATTACK_FPR = 1.0, 1e-5, 0.01
+ATTACK_EPSILON, ATTACK_DELTA, ATTACK_FPR = 1.0, 1e-5, 0.001
 
 
 def _number(answer, example: str) -> float | Feedback:
@@ -131,14 +131,14 @@ def composition_exercise(answer: object) -> Feedback:
 
 
 def attack_bound_exercise(answer: object) -> Feedback:
-    """Exercise 02.3: the highest true-positive rate at 1% false positives against (1, 1e-5)-DP.
+    """Exercise 02.3: the highest true-positive rate at 0.1% false positives against (1, 1e-5)-DP.
 
     Give it as a fraction (e.g. 0.05 for 5%).
 
     Examples
     --------
     >>> from govkit.check import attack_bound_exercise
-    >>> bool(attack_bound_exercise(0.0272))
+    >>> bool(attack_bound_exercise(0.00273))
     True
     """
     right = float(dp_tpr_bound(ATTACK_EPSILON, ATTACK_DELTA, ATTACK_FPR))
@@ -146,12 +146,12 @@ def attack_bound_exercise(answer: object) -> Feedback:
     if isinstance(value, Feedback):
         return value
     if _close(value, right, rel=0.02):
-        return Feedback(True, f"TPR ≤ e^ε·FPR + δ = e × 0.01 + 0.00001 ≈ {right:.4f}: an attacker "
-                              "who wrongly accuses 1% of non-members finds at most about 2.7% of "
-                              "members. Compare the audit's curves with that line.")
+        return Feedback(True, f"TPR ≤ e^ε·FPR + δ = e × 0.001 + 0.00001 ≈ {right:.5f}: an attacker "
+                              "who wrongly accuses 0.1% of non-members finds at most about 0.27% "
+                              "of members. Compare the audit's curves with that line.")
     if _close(value, right * 100, rel=0.02):
         return Feedback(False, "Right number, wrong unit: give the rate as a fraction "
-                               f"({right:.4f}), not a percentage.")
+                               f"({right:.5f}), not a percentage.")
     if _close(value, math.exp(ATTACK_EPSILON), rel=0.02):
         return Feedback(False, "e^ε is the factor, not the rate: multiply it by the "
                                "false-positive rate and add δ.")

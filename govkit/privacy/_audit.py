@@ -55,6 +55,7 @@ from govkit.datasets import Dataset
 from govkit.models import fit_model, make_preprocessor
 from govkit.workspace import cached
 
+from ._domain import PublicDomain
 from ._training import DEFAULT_DELTA, PRIVATE_MODEL_KINDS, _fit, plan_private_model
 from ._validation import check_dataset, check_delta, check_epsilon, check_positive_int
 
@@ -223,7 +224,8 @@ def empirical_epsilon(
     delta = check_delta(delta, func="empirical_epsilon")
     if not (isinstance(confidence, float) and 0 < confidence < 1):
         raise ValueError(_BAD_CONFIDENCE.format(func=func, value=confidence))
-    rng = np.random.default_rng(random_state)
+    # a stream of its own, so the split cannot line up with anything else seeded alike
+    rng = np.random.default_rng([random_state, 0x5EED])
     m_split = rng.random(len(members)) < 0.5
     o_split = rng.random(len(others)) < 0.5
 
@@ -238,14 +240,10 @@ def empirical_epsilon(
     if min(len(m_pick), len(o_pick), len(m_eval), len(o_eval)) == 0:
         return 0.0
     thresholds = np.unique(np.r_[m_pick, o_pick])
-    tp, fn, fp, tn = counts(m_pick, o_pick, thresholds)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        estimate = np.nan_to_num(
-            np.maximum(np.log((tp / len(m_pick) - delta) / (fp / len(o_pick))),
-                       np.log((tn / len(o_pick) - delta) / (fn / len(m_pick)))),
-            nan=-np.inf, posinf=-np.inf,
-        )
-    # prefer thresholds with enough mass on both sides to be estimable
+    # pick the threshold whose *lower bound* is best on the first half (a point
+    # estimate would favour thresholds with a handful of false positives, whose
+    # bound on fresh data collapses), then bound it on the second half
+    estimate = _epsilon_from_rates(*counts(m_pick, o_pick, thresholds), delta, confidence)
     best = thresholds[int(np.argmax(estimate))]
     tp, fn, fp, tn = counts(m_eval, o_eval, np.array([best]))
     return float(max(0.0, _epsilon_from_rates(tp, fn, fp, tn, delta, confidence)[0]))
@@ -307,7 +305,7 @@ class AuditResult:
     settings: dict[str, Any]
 
 
-def _fit_audit_model(kind: str, data: Dataset, epsilon: float, delta: float, seed: int):
+def _fit_audit_model(kind: str, data: Dataset, epsilon: float, delta: float, seed: int, domain):
     if kind == OVERFIT_KIND:
         model = Pipeline([
             ("preprocess", make_preprocessor(data)),
@@ -317,7 +315,8 @@ def _fit_audit_model(kind: str, data: Dataset, epsilon: float, delta: float, see
         return model.fit(data.X, data.y)
     if kind in BASELINE_KINDS:
         return fit_model(kind, data, random_state=seed)
-    plan = plan_private_model(kind, data, epsilon=epsilon, delta=delta, random_state=seed)
+    plan = plan_private_model(kind, data, epsilon=epsilon, delta=delta, domain=domain,
+                              random_state=seed)
     return _fit(plan, data)
 
 
@@ -326,11 +325,11 @@ def _subset(data: Dataset, mask: np.ndarray, name: str) -> Dataset:
                         numeric=data.numeric, categorical=data.categorical)
 
 
-def _audit_job(kind, epsilon, members, others, references, test, delta, random_state):
+def _audit_job(kind, epsilon, members, others, references, test, delta, random_state, domain):
     with threadpool_limits(limits=1):  # the workers are the parallelism
-        target = _fit_audit_model(kind, members, epsilon, delta, random_state)
+        target = _fit_audit_model(kind, members, epsilon, delta, random_state, domain)
         reference_models = [
-            _fit_audit_model(kind, ref, epsilon, delta, random_state + 1 + i)
+            _fit_audit_model(kind, ref, epsilon, delta, random_state + 1 + i, domain)
             for i, ref in enumerate(references)
         ]
         scores = {"loss": (loss_attack_scores(target, members), loss_attack_scores(target, others))}
@@ -354,7 +353,7 @@ def _audit_job(kind, epsilon, members, others, references, test, delta, random_s
 
 
 def _run_audit(train, reference, test, models, epsilons, delta, n_reference, random_state,
-               n_jobs, progress):
+               n_jobs, progress, domain):
     rng = np.random.default_rng(random_state)
     is_member = rng.random(len(train)) < 0.5
     members = _subset(train, is_member, "audit-members")
@@ -367,7 +366,7 @@ def _run_audit(train, reference, test, models, epsilons, delta, n_reference, ran
     with Parallel(n_jobs=n_jobs, return_as="generator") as parallel:
         results = parallel(
             delayed(_audit_job)(kind, epsilon, members, others, references, test, delta,
-                                random_state)
+                                random_state, domain)
             for kind, epsilon in jobs
         )
         for done, (job_rows, job_curves) in enumerate(results, start=1):
@@ -394,6 +393,7 @@ def membership_inference_audit(
     epsilons: Sequence[float] = (1.0,),
     delta: float = DEFAULT_DELTA,
     n_reference: int = 4,
+    domain: PublicDomain | dict | None = None,
     random_state: int = 0,
     n_jobs: int | None = 2,
     progress=None,
@@ -422,6 +422,9 @@ def membership_inference_audit(
         The DP models' delta.
     n_reference : int
         Reference models per audited model (>= 2).
+    domain : PublicDomain or dict, optional
+        Public bounds for the DP models (Adult's by default for Adult; for
+        other data, derived from it with a PrivacyLeakWarning).
     random_state : int
     n_jobs : int or None
         Worker processes (joblib); the result does not depend on it.
@@ -458,12 +461,17 @@ def membership_inference_audit(
     n_reference = check_positive_int(n_reference, "n_reference", minimum=2, example=4)
     if len(train) < 200:
         raise ValueError(_TOO_SMALL.format(n=len(train)))
+    if any(m in PRIVATE_MODEL_KINDS for m in models):
+        domain = PublicDomain.resolve(train, domain)
+    else:
+        domain = None
     key = {"train": train.fingerprint, "reference": reference.fingerprint,
            "test": test.fingerprint, "models": models, "epsilons": epsilons, "delta": delta,
-           "n_reference": n_reference, "random_state": random_state}
+           "n_reference": n_reference, "random_state": random_state,
+           "domain": domain.to_config() if domain is not None else None}
     result = cached("privacy-audit", key, lambda: _run_audit(
         train, reference, test, models, epsilons, delta, n_reference, random_state, n_jobs,
-        progress))
+        progress, domain))
     if ledger is not None:
         per_model = {}
         for row in result.table.itertuples(index=False):

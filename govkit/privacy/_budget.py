@@ -19,7 +19,9 @@ charges and the bookkeeping around them (what to tell the ledger).
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import logging
 import math
 import warnings
 from collections.abc import Mapping
@@ -94,6 +96,23 @@ def pld_discretization(epsilon: float) -> float:
     (0.001, 0.0001)
     """
     return PLD_DISCRETIZATION["epsilon >= 1" if epsilon >= 1 else "epsilon < 1"]
+
+
+@contextlib.contextmanager
+def quiet_absl():
+    """Silence dp-accounting's absl log lines for the duration (they go to stderr).
+
+    Its RDP accountant logs each order it skips because a series did not
+    converge (at large sampling rates); skipping an order only makes the
+    epsilon more conservative, and the line means nothing to a workbook user.
+    """
+    logger = logging.getLogger("absl")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def make_accountant(accountant: str = "pld", *, epsilon: float = 1.0) -> dp_accounting.PrivacyAccountant:
@@ -179,13 +198,14 @@ def epsilon_of(event: dp_accounting.DpEvent, delta: float, *, accountant: str = 
     if key not in _EPSILON_CACHE and delta == 0:
         _EPSILON_CACHE[key] = pure_epsilon(event)
     if key not in _EPSILON_CACHE:
-        acc = make_accountant(accountant, epsilon=1.0)
-        acc.compose(event)
-        value = float(acc.get_epsilon(delta))
-        if accountant == "pld" and value < 1:
-            acc = make_accountant(accountant, epsilon=value)
+        with quiet_absl():
+            acc = make_accountant(accountant, epsilon=1.0)
             acc.compose(event)
             value = float(acc.get_epsilon(delta))
+            if accountant == "pld" and value < 1:
+                acc = make_accountant(accountant, epsilon=value)
+                acc.compose(event)
+                value = float(acc.get_epsilon(delta))
         _EPSILON_CACHE[key] = value
     return _EPSILON_CACHE[key]
 
@@ -364,8 +384,9 @@ class PrivacyBudget:
             return self._spent + pure_epsilon(event)
         if self._trial is None or self._trial[0] != key:
             trial = copy.deepcopy(self._accountant)
-            trial.compose(event)
-            self._trial = (key, trial, float(trial.get_epsilon(self.delta)))
+            with quiet_absl():
+                trial.compose(event)
+                self._trial = (key, trial, float(trial.get_epsilon(self.delta)))
         return self._trial[2]
 
     def check(self, event: dp_accounting.DpEvent, *, operation: str = "this operation") -> float:

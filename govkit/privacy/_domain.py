@@ -293,12 +293,15 @@ class PublicDomain:
         )
 
     @classmethod
-    def resolve(cls, data: Dataset, domain: PublicDomain | Mapping[str, Any] | None) -> PublicDomain:
+    def resolve(
+        cls, data: Dataset, domain: PublicDomain | Mapping[str, Any] | None, *, stacklevel: int = 2
+    ) -> PublicDomain:
         """The domain to use for ``data``: the one given, Adult's for Adult, else from the data.
 
         ``None`` means "the public default": :meth:`adult` when ``data`` has
         Adult's columns, otherwise :meth:`from_data` (with its warning). A
-        dict is passed to :meth:`from_config`.
+        dict is passed to :meth:`from_config`. ``stacklevel`` is the warning's,
+        counted from the caller of ``resolve`` (2: that caller's caller).
 
         Examples
         --------
@@ -325,7 +328,7 @@ class PublicDomain:
                         numeric=list(resolved.numeric), categorical=list(resolved.categorical)
                     ),
                     PrivacyLeakWarning,
-                    stacklevel=3,
+                    stacklevel=stacklevel + 1,
                 )
         else:
             raise TypeError(

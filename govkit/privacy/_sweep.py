@@ -33,6 +33,7 @@ from govkit.models import MODEL_KINDS, fit_model
 from govkit.workspace import cached
 
 from ._audit import log_true_label_probability, tpr_at_fpr
+from ._domain import PublicDomain
 from ._training import DEFAULT_DELTA, PRIVATE_MODEL_KINDS, _fit, plan_private_model
 from ._validation import check_dataset, check_delta, check_epsilon
 
@@ -111,43 +112,45 @@ def _rows(model_name, epsilon, seed, model, train, test, extra) -> list[dict]:
     return rows
 
 
-def _sweep_job(kind, epsilon, seed, train, test, delta) -> list[dict]:
+def _sweep_job(kind, epsilon, seed, train, test, delta, domain) -> list[dict]:
     # One thread per worker: the workers are the parallelism, and OpenMP or
     # BLAS threads competing with them (or with other programs) only slow down.
     with threadpool_limits(limits=1):
-        return _sweep_job_body(kind, epsilon, seed, train, test, delta)
+        return _sweep_job_body(kind, epsilon, seed, train, test, delta, domain)
 
 
-def _sweep_job_body(kind, epsilon, seed, train, test, delta) -> list[dict]:
+def _sweep_job_body(kind, epsilon, seed, train, test, delta, domain) -> list[dict]:
     if kind in MODEL_KINDS:
         model = fit_model(kind, train, random_state=seed)
         extra = {"epsilon_spent": math.inf, "noise_multiplier": 0.0}
     else:
-        plan = plan_private_model(kind, train, epsilon=epsilon, delta=delta, random_state=seed)
+        plan = plan_private_model(kind, train, epsilon=epsilon, delta=delta, domain=domain,
+                                  random_state=seed)
         model = _fit(plan, train)
         sigma = plan.details.get("noise_multiplier", plan.details.get("noise_multiplier_boosting"))
         extra = {"epsilon_spent": plan.epsilon, "noise_multiplier": float(sigma)}
     return _rows(kind, epsilon, seed, model, train, test, extra)
 
 
-def _calibrate_job(kind, epsilon, train, delta) -> None:
+def _calibrate_job(kind, epsilon, train, delta, domain) -> None:
     # DP-SGD's noise calibration is cached on disk; doing it once per epsilon
     # up front keeps the parallel workers from repeating it.
-    plan_private_model(kind, train, epsilon=epsilon, delta=delta)
+    plan_private_model(kind, train, epsilon=epsilon, delta=delta, domain=domain)
 
 
-def _run_sweep(train, test, models, baselines, epsilons, seeds, delta, progress, n_jobs):
+def _run_sweep(train, test, models, baselines, epsilons, seeds, delta, progress, n_jobs, domain):
     # Logistic regression (lbfgs) does not depend on the seed: fit it once.
     deterministic = {"logistic_regression"}
     jobs = [(b, math.inf, s) for b in baselines for s in (seeds[:1] if b in deterministic else seeds)]
     jobs += [(m, e, s) for m in models for e in epsilons for s in seeds]
     sgd_kinds = [m for m in models if m.startswith("dp_sgd")][:1]
     with Parallel(n_jobs=n_jobs, return_as="generator_unordered") as parallel:
-        for _ in parallel(delayed(_calibrate_job)(k, e, train, delta)
+        for _ in parallel(delayed(_calibrate_job)(k, e, train, delta, domain)
                           for k in sgd_kinds for e in epsilons):
             pass
         rows = []
-        results = parallel(delayed(_sweep_job)(k, e, s, train, test, delta) for k, e, s in jobs)
+        results = parallel(delayed(_sweep_job)(k, e, s, train, test, delta, domain)
+                           for k, e, s in jobs)
         for done, job_rows in enumerate(results, start=1):
             rows += job_rows
             if progress is not None:
@@ -172,6 +175,7 @@ def privacy_utility_sweep(
     models: Sequence[str] = PRIVATE_MODEL_KINDS,
     baselines: Sequence[str] = MODEL_KINDS,
     delta: float = DEFAULT_DELTA,
+    domain: PublicDomain | dict | None = None,
     n_jobs: int | None = 2,
     progress: Callable[[float, str], None] | None = None,
     ledger=None,
@@ -191,6 +195,9 @@ def privacy_utility_sweep(
     baselines : list of str
         Non-private kinds from :mod:`govkit.models` (epsilon = inf).
     delta : float
+    domain : PublicDomain or dict, optional
+        Public bounds for the DP models (Adult's by default for Adult; for
+        other data, derived from it with a PrivacyLeakWarning).
     n_jobs : int or None
         Worker processes (joblib); 2 suits a laptop. The result does not
         depend on it.
@@ -237,10 +244,12 @@ def privacy_utility_sweep(
         raise ValueError(_BAD_SEEDS.format(value=seeds))
     seeds = [int(s) for s in seeds]
     delta = check_delta(delta, func="privacy_utility_sweep")
+    domain = PublicDomain.resolve(train, domain) if models else None
     key = {"train": train.fingerprint, "test": test.fingerprint, "epsilons": epsilons,
-           "seeds": seeds, "models": models, "baselines": baselines, "delta": delta}
+           "seeds": seeds, "models": models, "baselines": baselines, "delta": delta,
+           "domain": domain.to_config() if domain is not None else None}
     sweep = cached("privacy-sweep", key, lambda: _run_sweep(
-        train, test, models, baselines, epsilons, seeds, delta, progress, n_jobs))
+        train, test, models, baselines, epsilons, seeds, delta, progress, n_jobs, domain))
     if ledger is not None:
         summary = sweep_summary(sweep)
         ledger.append(

@@ -116,6 +116,7 @@ def plan_private_model(
     delta: float = DEFAULT_DELTA,
     domain: PublicDomain | dict | None = None,
     random_state: int | None = 0,
+    _depth: int = 0,
 ) -> PrivateModelPlan:
     """Build the unfitted model and its privacy event from the parameters (no data values read).
 
@@ -137,7 +138,7 @@ def plan_private_model(
     epsilon = check_epsilon(epsilon, func="fit_private_model")
     delta = check_delta(delta, func="fit_private_model")
     _check_seed(random_state)
-    domain = PublicDomain.resolve(train, domain)
+    domain = PublicDomain.resolve(train, domain, stacklevel=2 + _depth)
     domain.covers(train, func="fit_private_model")
     domain = domain.restrict(train.feature_names)
     n = len(train)
@@ -270,7 +271,8 @@ def fit_private_model(
     if not isinstance(budget, PrivacyBudget):
         raise TypeError(_NOT_A_BUDGET.format(kind=type(budget).__name__))
     plan = plan_private_model(
-        kind, train, epsilon=epsilon, delta=delta, domain=domain, random_state=random_state
+        kind, train, epsilon=epsilon, delta=delta, domain=domain, random_state=random_state,
+        _depth=1,
     )
     operation = f"fit_private_model({kind})"
     budget.check(plan.event, operation=operation)  # refuse before any fitting

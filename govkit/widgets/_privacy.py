@@ -88,7 +88,8 @@ def _check_sweep(sweep) -> None:
 
 
 def release_budget_preview(
-    budget: PrivacyBudget, train: Dataset, models, epsilons, *, delta: float | None = None
+    budget: PrivacyBudget, train: Dataset, models, epsilons, *, delta: float | None = None,
+    domain: PublicDomain | None = None,
 ) -> dict[tuple[str, float], tuple[float, float]]:
     """For each (model, epsilon): the budget's composed epsilon and what is left if it were released.
 
@@ -114,7 +115,7 @@ def release_budget_preview(
     for model in models:
         for epsilon in epsilons:
             kwargs = {} if delta is None else {"delta": delta}
-            plan = plan_private_model(model, train, epsilon=float(epsilon), **kwargs)
+            plan = plan_private_model(model, train, epsilon=float(epsilon), domain=domain, **kwargs)
             after = budget.epsilon_after(plan.event)
             preview[(model, float(epsilon))] = (after, budget.epsilon - after)
     return preview
@@ -262,6 +263,7 @@ def privacy_utility_panel(
     *,
     budget: PrivacyBudget | None = None,
     train: Dataset | None = None,
+    domain: PublicDomain | None = None,
     baseline: str = "logistic_regression",
 ) -> Panel:
     """An epsilon slider and a model choice over a precomputed privacy-utility sweep.
@@ -275,6 +277,8 @@ def privacy_utility_panel(
         (previewed once, nothing charged).
     train : Dataset, optional
         The training data the sweep used (needed for the budget preview).
+    domain : PublicDomain, optional
+        Its public domain (Adult's by default for Adult).
     baseline : str
         The non-private model to compare with.
 
@@ -295,7 +299,7 @@ def privacy_utility_panel(
         raise ValueError("privacy_utility_panel: the sweep has no DP models; run it with models=.")
     remaining = None
     if budget is not None and train is not None:
-        remaining = release_budget_preview(budget, train, models, epsilons)
+        remaining = release_budget_preview(budget, train, models, epsilons, domain=domain)
     start = 1.0 if 1.0 in epsilons else epsilons[len(epsilons) // 2]
     epsilon = widgets.SelectionSlider(
         options=[(f"{e:g}", e) for e in epsilons], value=start, description=EPSILON_LABEL,
