@@ -139,7 +139,7 @@ class _Encoding:
 
 def _unique_ints(key: np.ndarray, span: int) -> np.ndarray:
     """Sorted distinct values of non-negative ints below ``span`` (a bincount when ``span`` is small)."""
-    if span <= max(8 * len(key), 1 << 16):
+    if span <= max(32 * len(key), 1 << 16):
         return np.flatnonzero(np.bincount(key, minlength=span))
     return np.unique(key)
 
@@ -306,9 +306,12 @@ class _MondrianRelease:
         """Input row positions of the given index labels."""
         return self.index.get_indexer(index)
 
-    def codes_for(self, frame: pd.DataFrame) -> np.ndarray:
-        """Label codes of raw records mapped onto the release (-1: a suppressed class)."""
-        leaf = self.tree.route(self.encoding.encode(frame))
+    def codes_for(self, frame: pd.DataFrame, encoded: np.ndarray | None = None) -> np.ndarray:
+        """Label codes of raw records mapped onto the release (-1: a suppressed class).
+
+        ``encoded`` may pass ``self.encoding.encode(frame)`` computed earlier.
+        """
+        leaf = self.tree.route(self.encoding.encode(frame) if encoded is None else encoded)
         out = np.stack([code[leaf] for code in self.label_code], axis=1)
         out[self.tree.suppressed[leaf]] = -1
         return out
@@ -370,7 +373,8 @@ class _GlobalRelease:
     kind = "global"
 
     def __init__(self, frame: pd.DataFrame, hierarchies: Mapping[str, Hierarchy],
-                 levels: Mapping[str, int], suppressed: np.ndarray, numeric_release: str) -> None:
+                 levels: Mapping[str, int], suppressed: np.ndarray, numeric_release: str,
+                 cache: dict | None = None) -> None:
         self.columns = list(levels)
         self.hierarchies = dict(hierarchies)
         self.levels = dict(levels)
@@ -384,11 +388,24 @@ class _GlobalRelease:
             series = frame[column]
             if self.hierarchies[column].kind == "numeric":
                 self.ranges[column] = (float(series.min()), float(series.max()))
-        released = self.release_values(frame)
-        self.suppressed_classes = self._encoded(released.loc[suppressed]).drop_duplicates()
+        self.cache = cache
+        released = self.release_values(frame, cache)
         self._released = released
+        self._suppressed_mask = np.asarray(suppressed, dtype=bool)
+        self._suppressed_classes = None
 
-    def _column(self, series: pd.Series, column: str) -> pd.Series:
+    def _column(self, series: pd.Series, column: str, cache: dict | None = None) -> pd.Series:
+        """``series`` at this release's level; ``cache`` (one dict per frame) keeps the labels
+        of every (column, level) already computed for that frame."""
+        key = (column, self.levels[column], self.numeric_release)
+        if cache is not None and key in cache:
+            return cache[key]
+        labels = self._column_uncached(series, column)
+        if cache is not None:
+            cache[key] = labels
+        return labels
+
+    def _column_uncached(self, series: pd.Series, column: str) -> pd.Series:
         hierarchy, level = self.hierarchies[column], self.levels[column]
         labels = hierarchy.generalize(series, level, column=column)
         if self.numeric_release != "midpoint" or hierarchy.kind != "numeric" or level == 0:
@@ -404,19 +421,52 @@ class _GlobalRelease:
             return pd.Series((lower + upper) / 2, index=series.index, name=series.name)
         return labels  # pragma: no cover - numeric hierarchies are intervals or flat
 
-    def release_values(self, frame: pd.DataFrame) -> pd.DataFrame:
+    def release_values(self, frame: pd.DataFrame, cache: dict | None = None) -> pd.DataFrame:
         return pd.DataFrame(
-            {column: self._column(frame[column], column) for column in self.columns},
+            {column: self._column(frame[column], column, cache) for column in self.columns},
             index=frame.index,
         )
 
-    @staticmethod
-    def _encoded(released: pd.DataFrame) -> pd.DataFrame:
-        """Released values as text with missing spelled out, so that a merge can match them."""
-        return pd.DataFrame(
-            {c: released[c].astype(object).where(released[c].notna(), "\x00missing").astype(str)
-             for c in released.columns}
-        ).reset_index(drop=True)
+    def _class_keys(self, codes: np.ndarray) -> np.ndarray:
+        """One key per combination of label codes (rows with an unknown label: -1).
+
+        Integers when the combinations fit in 62 bits (always, for realistic
+        hierarchies); otherwise the code tuples as text.
+        """
+        sizes = [len(index) + 1 for index in self._label_index]
+        if float(np.prod(np.asarray(sizes, dtype=float))) >= 2.0**62:
+            keys = np.array([",".join(map(str, row)) for row in codes.tolist()], dtype=object)
+            keys[(codes < 0).any(axis=1)] = "-1"
+            return keys
+        key = np.zeros(len(codes), dtype=np.int64)
+        for j, size in enumerate(sizes):
+            key = key * size + (codes[:, j] + 1)
+        key[(codes < 0).any(axis=1)] = -1
+        return key
+
+    @property
+    def suppressed_keys(self) -> np.ndarray:
+        """Class keys of the suppressed classes."""
+        if self._suppressed_classes is None:
+            codes = self.label_codes()[self._suppressed_mask]
+            self._suppressed_classes = np.unique(self._class_keys(codes))
+        return self._suppressed_classes
+
+    def _raw_codes(self, frame: pd.DataFrame, cache: dict | None) -> np.ndarray:
+        """Label codes of raw records at this release's levels (-1: a value never released)."""
+        self.label_codes()
+        for column in self.columns:  # raw values outside a hierarchy are treated as missing
+            hierarchy = self.hierarchies[column]
+            if cache is not None and (column, self.levels[column], self.numeric_release) in cache:
+                continue
+            if hierarchy.kind == "categorical" and hasattr(hierarchy, "leaves"):
+                frame = frame.assign(**{column: frame[column].where(
+                    frame[column].isin(hierarchy.leaves))})
+        released = self.release_values(frame, cache)
+        out = np.empty((len(frame), len(self.columns)), dtype=np.int64)
+        for j, column in enumerate(self.columns):
+            out[:, j] = self._label_index[j].get_indexer(released[column].to_numpy(dtype=object))
+        return out
 
     def release(self) -> pd.DataFrame:
         return self._released.reset_index(drop=True)
@@ -426,10 +476,17 @@ class _GlobalRelease:
         if not hasattr(self, "_label_codes"):
             codes, uniques = [], []
             for column in self.columns:
-                c, u = pd.factorize(self._released[column].to_numpy(dtype=object),
-                                    use_na_sentinel=False)
-                codes.append(c.astype(np.int64))
-                uniques.append(pd.Index(np.asarray(u, dtype=object)))
+                key = ("codes", column, self.levels[column], self.numeric_release)
+                if self.cache is not None and key in self.cache:
+                    c, u = self.cache[key]
+                else:
+                    c, u = pd.factorize(self._released[column].to_numpy(dtype=object),
+                                        use_na_sentinel=False)
+                    c, u = c.astype(np.int64), pd.Index(np.asarray(u, dtype=object))
+                    if self.cache is not None:
+                        self.cache[key] = (c, u)
+                codes.append(c)
+                uniques.append(u)
             self._label_codes = np.stack(codes, axis=1)
             self._label_index = uniques
         return self._label_codes
@@ -443,38 +500,36 @@ class _GlobalRelease:
         """Input row positions of the given index labels."""
         return self._released.index.get_indexer(index)
 
-    def codes_for(self, frame: pd.DataFrame) -> np.ndarray:
-        """Label codes of raw records mapped onto the release (-1: suppressed or unseen)."""
-        self.label_codes()
-        released = self.generalize(frame)
-        out = np.empty((len(frame), len(self.columns)), dtype=np.int64)
-        for j, column in enumerate(self.columns):
-            out[:, j] = self._label_index[j].get_indexer(released[column].to_numpy(dtype=object))
-        withheld = released.isna().all(axis=1).to_numpy() & (len(self.suppressed_classes) > 0)
+    def codes_for(self, frame: pd.DataFrame, encoded: np.ndarray | None = None,
+                  cache: dict | None = None) -> np.ndarray:
+        """Label codes of raw records mapped onto the release (-1: suppressed or unseen).
+
+        ``cache`` keeps generalized labels of ``frame`` across releases (one dict per frame).
+        """
+        out = self._raw_codes(frame, cache)
+        withheld = np.isin(self._class_keys(out), self.suppressed_keys)
         out[withheld] = -1
         return out
 
     def generalize(self, frame: pd.DataFrame) -> pd.DataFrame:
-        for column in self.columns:  # raw values outside a hierarchy are treated as missing
-            hierarchy = self.hierarchies[column]
-            if hierarchy.kind == "categorical" and hasattr(hierarchy, "leaves"):
-                frame = frame.assign(**{column: frame[column].where(
-                    frame[column].isin(hierarchy.leaves))})
-        released = self.release_values(frame)
-        if len(self.suppressed_classes):
-            matched = self._encoded(released).merge(
-                self.suppressed_classes.assign(_withheld=True), how="left", on=self.columns
-            )
-            withheld = matched["_withheld"].notna().to_numpy()
-            released = released.astype(object)
-            released.loc[withheld, :] = np.nan
+        codes = self._raw_codes(frame, None)
+        withheld = np.isin(self._class_keys(codes), self.suppressed_keys)
+        released = pd.DataFrame(index=frame.index)
+        for j, column in enumerate(self.columns):
+            values = self._label_index[j].to_numpy(dtype=object)
+            column_codes = codes[:, j]
+            out = np.full(len(frame), np.nan, dtype=object)
+            known = column_codes >= 0
+            out[known] = values[column_codes[known]]
+            out[withheld] = np.nan
+            released[column] = pd.Series(out, index=frame.index, dtype=object)
         return released
 
     def covers(self, column: str, labels: np.ndarray, raw: pd.Series) -> np.ndarray:
         raw = raw.reset_index(drop=True)
         if self.hierarchies[column].kind == "numeric":
             raw = pd.to_numeric(raw, errors="coerce")
-        generalized = self._column(raw, column).to_numpy(dtype=object)
+        generalized = self._column_uncached(raw, column).to_numpy(dtype=object)
         label_series = pd.Series(labels, dtype=object)
         matrix = np.zeros((len(labels), len(raw)), dtype=bool)
         for i, label in enumerate(label_series):
@@ -899,6 +954,7 @@ def _execute(
     recodings: dict[str, str] | None = None,
     encodings: dict | None = None,
     columns: Sequence[str] | None = None,
+    label_cache: dict | None = None,
 ) -> tuple[pd.DataFrame, AnonymizationResult]:
     """Run a validated request: generalize, suppress, build and measure the release.
 
@@ -906,7 +962,9 @@ def _execute(
     quasi-identifiers and hierarchies), ``recodings`` and ``encodings`` (a
     dict the caller keeps, filled with Mondrian's encodings per
     quasi-identifier set) let the live panel reuse work across calls;
-    ``columns`` limits the released frame to the columns the caller shows.
+    ``columns`` limits the released frame to the columns the caller shows;
+    ``label_cache`` (a dict the caller keeps for this frame) keeps the
+    full-domain release's generalized columns per (column, level).
     """
     start = time.perf_counter()
     frame = request.frame
@@ -945,7 +1003,7 @@ def _execute(
                                max_suppressed=max_suppressed)
         suppressed_mask = found.suppressed
         model = _GlobalRelease(frame, request.hierarchies, found.levels, suppressed_mask,
-                               request.numeric_release)
+                               request.numeric_release, cache=label_cache)
         levels = found.levels
         level_names = {c: request.hierarchies[c].level_names[lvl] for c, lvl in levels.items()}
         lattice_info = {"nodes_evaluated": found.nodes_evaluated,
@@ -997,9 +1055,12 @@ def _execute(
         reference = frame[request.sensitive].value_counts(normalize=True)
     suppressed_count = int(suppressed_mask.sum())
     if request.method == "mondrian":
-        # the encoding already holds the original values as codes: measure the loss on them
+        # distinct leaves have distinct released values, so the leaves are the classes; and
+        # the encoding holds the original values as codes: measure the loss on them
+        leaf_ids, leaf_classes = np.unique(model.tree.row_leaf[order], return_inverse=True)
         assessment = assess(coded, quasi_identifiers=qis, sensitive=request.sensitive,
-                            k=request.k, t_reference=reference)
+                            k=request.k, t_reference=reference,
+                            _classes=(leaf_classes.astype(np.int64), len(leaf_ids)))
         loss = _coded_information_loss(encoding, codes[order], label_codes, suppressed_count)
         assessment = dataclasses.replace(
             assessment,
@@ -1008,9 +1069,21 @@ def _execute(
             discernibility=assessment.discernibility + suppressed_count * n,
         )
     else:
-        assessment = assess(
-            coded, quasi_identifiers=qis, sensitive=request.sensitive, original=frame,
-            k=request.k, t_reference=reference,
+        assessment = assess(coded, quasi_identifiers=qis, sensitive=request.sensitive,
+                            k=request.k, t_reference=reference)
+        if encodings is not None and qis in encodings:
+            encoding, codes = encodings[qis]
+        else:
+            encoding = _Encoding(frame, qis, request.hierarchies)
+            codes = encoding.encode(frame)
+            if encodings is not None:
+                encodings[qis] = (encoding, codes)
+        loss = _coded_information_loss(encoding, codes[order], label_codes, suppressed_count)
+        assessment = dataclasses.replace(
+            assessment,
+            information_loss=loss,
+            suppressed=suppressed_count,
+            discernibility=assessment.discernibility + suppressed_count * n,
         )
     if request.identifiers == "pseudonymize" and id_columns:
         id_info: dict[str, Any] = {"pseudonymized": id_columns, "key_source": key_source}

@@ -342,6 +342,7 @@ def assess(
     risk_threshold: float = 0.2,
     t_reference: pd.Series | None = None,
     ledger=None,
+    _classes: tuple[np.ndarray, int] | None = None,
 ) -> Assessment:
     """Measure k, l, t, class sizes, re-identification risk and information loss of a frame.
 
@@ -409,7 +410,10 @@ def assess(
             "column, so pass sensitive='<column>' too."
         )
 
-    ids, n_classes = group_ids([frame[c].to_numpy(dtype=object) for c in qis])
+    if _classes is not None:  # the caller knows the classes (a Mondrian release: its leaves)
+        ids, n_classes = _classes
+    else:
+        ids, n_classes = group_ids([frame[c].to_numpy(dtype=object) for c in qis])
     sizes = np.bincount(ids, minlength=n_classes)
     per_record = 1.0 / sizes[ids]
     prosecutor = _risk(per_record, risk_threshold)
@@ -599,19 +603,23 @@ def find_recodings(frame, *, quasi_identifiers: Sequence[str] | None = None) -> 
     skip = set(qis)
     if dataset is not None:
         skip |= {dataset.target, *dataset.identifiers}
-    codes = {c: pd.factorize(frame[c].to_numpy(dtype=object), use_na_sentinel=False)
-             for c in frame.columns}
+    counts = {c: frame[c].nunique(dropna=False) for c in frame.columns}
+    codes: dict = {}
+
+    def coded(column):
+        if column not in codes:
+            codes[column] = pd.factorize(frame[column], use_na_sentinel=False)[0]
+        return codes[column]
+
     found: dict[str, str] = {}
     for column in frame.columns:
         if column in skip:
             continue
-        c_codes, c_uniques = codes[column]
         for qi in qis:
-            q_codes, q_uniques = codes[qi]
-            if len(q_uniques) < 2 or len(q_uniques) != len(c_uniques):
+            if counts[qi] < 2 or counts[qi] != counts[column]:
                 continue
-            _, pairs = group_ids([c_codes, q_codes])
-            if pairs == len(c_uniques):  # as many (column, qi) pairs as values: one to one
+            _, pairs = group_ids([coded(column), coded(qi)])
+            if pairs == counts[column]:  # as many (column, qi) pairs as values: one to one
                 found[str(column)] = qi
                 break
     return found

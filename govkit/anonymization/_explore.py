@@ -12,9 +12,10 @@ returning to a setting is instant.
 **Live utility.** Refitting the reference logistic regression takes seconds,
 far too slow for a slider, so the panel's utility figure comes from a
 logistic regression with the same kind of inputs (standardized numbers,
-one-hot categories, generalized quasi-identifiers as categories) fitted by a
-few epochs of stochastic gradient descent (scikit-learn's ``SGDClassifier``
-with log loss): it answers in tens of milliseconds and moves with the
+one-hot categories, generalized quasi-identifiers as categories) fitted by
+three passes of averaged stochastic gradient descent (scikit-learn's
+``SGDClassifier`` with log loss and ``average=True``). On raw Adult it reaches
+the reference model's AUC (0.905) in about 60 ms, and it moves with the
 anonymization the way the reference model does. The notebook's utility
 section and :func:`compare_utility` use the reference model itself.
 """
@@ -184,7 +185,8 @@ class _LiveModel:
         X_train = sp.hstack(train_blocks, format="csr")
         X_test = sp.hstack(test_blocks, format="csr")
         y = self.y_train if rows is None else self.y_train[rows]
-        model = SGDClassifier(loss="log_loss", alpha=1e-4, max_iter=5, tol=None,
+        # averaged SGD: three passes reach what plain SGD needs dozens of passes for
+        model = SGDClassifier(loss="log_loss", alpha=1e-4, max_iter=3, tol=None, average=True,
                               random_state=self.random_state)
         model.fit(X_train, y)
         score = model.decision_function(X_test)
@@ -231,6 +233,9 @@ class AnonymizationExplorer:
         self._lattices: dict[tuple[str, ...], Lattice] = {}
         self._encodings: dict = {}
         self._checked: set[tuple[str, ...]] = set()
+        self._test_codes: dict[tuple[str, ...], np.ndarray] = {}
+        self._train_labels: dict = {}  # full-domain labels per (column, level), train split
+        self._test_labels: dict = {}  # the same for the test split
         self._raw: dict[tuple[str, ...], tuple[Assessment, LinkageResult | None]] = {}
         self._memo: OrderedDict[tuple, Snapshot] = OrderedDict()
         self._live = None
@@ -305,7 +310,8 @@ class AnonymizationExplorer:
         lattice = self._lattice(request) if method == "global" else None
         released, result = _execute(request, lattice=lattice, recodings=self.recodings,
                                     encodings=self._encodings,
-                                    columns=[*qis, self.data.target])
+                                    columns=[*qis, self.data.target],
+                                    label_cache=self._train_labels)
         raw, raw_linkage = self._raw_view(qis)
         linkage = None
         if self.register is not None:
@@ -322,7 +328,13 @@ class AnonymizationExplorer:
             rows = self.data.frame.index.get_indexer(result.source_index)
             model = result.release_model
             train_codes = model.label_codes()[rows]
-            test_codes = model.codes_for(self.test.frame.loc[:, list(qis)])
+            test_frame = self.test.frame.loc[:, list(qis)]
+            if method == "mondrian":  # the test split's codes depend only on the encoding
+                if qis not in self._test_codes:
+                    self._test_codes[qis] = model.encoding.encode(test_frame)
+                test_codes = model.codes_for(test_frame, self._test_codes[qis])
+            else:
+                test_codes = model.codes_for(test_frame, cache=self._test_labels)
             generalized = {c: (train_codes[:, j], test_codes[:, j])
                            for j, c in enumerate(qis) if c in self._live.columns}
             utility = self._live.score(rows, generalized)

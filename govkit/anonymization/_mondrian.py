@@ -16,11 +16,13 @@ every final class satisfies them without suppressing anything.
 
 **Suppression** (``max_suppressed > 0``) lets Mondrian cut further by
 withholding a few outlying rows: after the ordinary run, every final class is
-offered the cuts that peel off its smallest or largest values, or split it at
-the median, where one side satisfies the model and the other does not. The
-cuts that withhold the fewest rows are taken first, while the total stays
-within the limit; the kept sides are partitioned again. This is how a class
-``[30, 85]`` with one 85-year-old becomes ``[30, 34]`` plus one withheld row.
+offered the cuts that peel off its smallest or largest values in one column,
+where the kept side satisfies the model and the peeled side does not. A cut is
+taken only when it lowers the information loss (the kept rows' narrower range
+outweighs the withheld rows becoming fully lost), those withholding the fewest
+rows first, while the total stays within the limit; the kept sides are
+partitioned again. This is how a class ``[30, 85]`` with one 85-year-old
+becomes ``[30, 34]`` plus one withheld row.
 
 The implementation is level-synchronous: each round cuts *every* open
 partition at once with a handful of numpy sorts and ``bincount`` calls
@@ -318,7 +320,12 @@ class _Builder:
             domain = len(self.positions[j])
             if domain <= 1:
                 return np.zeros(n_groups)
-            pairs = np.unique(group * domain + values)
+            key = group * domain + values
+            span = n_groups * domain
+            if span <= max(32 * len(key), 1 << 16):
+                pairs = np.flatnonzero(np.bincount(key, minlength=span))
+            else:
+                pairs = np.unique(key)
             distinct = np.bincount(pairs // domain, minlength=n_groups)
             return np.maximum(distinct - 1, 0) / (domain - 1)
         if self.spans[j] <= 0:
@@ -342,12 +349,15 @@ class _Builder:
         taken, those withholding the fewest rows first. Returns the rows used.
         """
         used = 0
+        fresh_from = 0  # classes older than this had no cut that pays; their rows did not change
         for _ in range(64):  # each pass re-partitions what it kept; a few passes suffice
             if used >= budget:
                 break
             left_arr = self.left[: self.n_nodes]
             suppressed = self.suppressed[: self.n_nodes]
             is_open_leaf = (left_arr < 0) & ~suppressed
+            is_open_leaf[:fresh_from] = False
+            fresh_from = self.n_nodes
             row_ok = is_open_leaf[self.row_leaf]
             rows = np.flatnonzero(row_ok)
             if not rows.size:
@@ -366,10 +376,9 @@ class _Builder:
                 splittable = hi[:, j] > lo[:, j]
                 if not splittable.any():
                     continue
-                sorted_key = np.sort(group.astype(np.int64) * self.max_code + values)
-                starts = np.concatenate(([0], np.cumsum(size)[:-1]))
-                median = sorted_key[starts + (size - 1) // 2] - np.arange(n_groups) * self.max_code
-                candidates = (lo[:, j], hi[:, j] - 1, median, median - 1)
+                # peel off the smallest or the largest values; a cut nearer the middle would
+                # withhold about half a class, which no narrowing can pay for
+                candidates = (lo[:, j], hi[:, j] - 1)
                 for threshold in candidates:
                     valid = splittable & (threshold >= lo[:, j]) & (threshold < hi[:, j])
                     if not valid.any():

@@ -180,6 +180,16 @@ def test_ledger_record_carries_what_the_report_needs(adult_test, ledger):
     assert record["outputs"]["released"] == released.fingerprint
 
 
+@pytest.mark.parametrize("method", ["mondrian", "global"])
+def test_reported_measures_equal_assess_on_the_release(adult_test, method):
+    released, result = anonymize(adult_test, k=10, method=method)
+    reference = adult_test.frame["income"].value_counts(normalize=True)
+    check = assess(released.frame.set_axis(result.source_index), sensitive="income",
+                   quasi_identifiers=adult_test.quasi_identifiers, original=adult_test.frame,
+                   k=10, t_reference=reference)
+    assert result.assessment.to_metrics() == pytest.approx(check.to_metrics())
+
+
 def test_global_release_reports_levels(adult_test):
     released, result = anonymize(adult_test, k=10, method="global")
     assert set(result.levels) == set(adult_test.quasi_identifiers)
