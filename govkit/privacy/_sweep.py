@@ -4,8 +4,9 @@ For every DP model kind, epsilon and seed, train on ``train`` and score on
 ``test``: accuracy and ROC AUC overall, and accuracy, true-positive rate and
 AUC per group of each protected attribute (fairlearn's ``MetricFrame``), since
 DP's noise tends to cost small groups most. Each row also carries the
-loss-threshold membership attack on the trained model (training records vs
-test records), a cheap leak indicator for the panel; the stronger audit is
+loss-threshold membership attack on the trained model (a fixed sample of as
+many training records as there are test records, against the test records),
+a cheap leak indicator for the panel; the stronger audit is
 :func:`~govkit.privacy.membership_inference_audit`.
 
 The sweep explores what the data owner *could* release; its models are not
@@ -43,6 +44,7 @@ SWEEP_COLUMNS = (
     "model", "epsilon", "seed", "attribute", "group", "n", "accuracy", "tpr", "auc",
     "attack_auc", "attack_tpr_at_1%_fpr", "epsilon_spent", "noise_multiplier",
 )
+_CHUNK = 4
 _BAD_MODELS = "privacy_utility_sweep: models={value!r} contains {bad}; choose from {choices}."
 _BAD_BASELINES = "privacy_utility_sweep: baselines={value!r} contains {bad}; choose from {choices}."
 _BAD_SEEDS = "privacy_utility_sweep: seeds={value!r} must be a non-empty list of ints, e.g. (0, 1, 2)."
@@ -90,11 +92,22 @@ def group_metrics(y_true, y_pred, y_score, groups, attribute: str) -> list[dict]
     return rows
 
 
+def _attack_members(train: Dataset, size: int) -> Dataset:
+    """A fixed random sample of training records, as many as the test records (seeded)."""
+    if len(train) <= size:
+        return train
+    rows = np.random.default_rng(0).choice(len(train), size=size, replace=False)
+    return train.replace(frame=train.frame.iloc[np.sort(rows)], numeric=train.numeric,
+                         categorical=train.categorical)
+
+
 def _rows(model_name, epsilon, seed, model, train, test, extra) -> list[dict]:
     proba = model.predict_proba(test.X)[:, 1]
     y = test.y.to_numpy()
     predicted = (proba >= 0.5).astype(int)
-    members = log_true_label_probability(model.predict_proba(train.X)[:, 1], train.y.to_numpy())
+    members_sample = _attack_members(train, len(test))
+    members = log_true_label_probability(model.predict_proba(members_sample.X)[:, 1],
+                                         members_sample.y.to_numpy())
     others = log_true_label_probability(proba, y)
     labels = np.r_[np.ones(len(members)), np.zeros(len(others))]
     base = {"model": model_name, "epsilon": epsilon, "seed": seed, **extra}
@@ -132,6 +145,13 @@ def _sweep_job_body(kind, epsilon, seed, train, test, delta, domain) -> list[dic
     return _rows(kind, epsilon, seed, model, train, test, extra)
 
 
+def _sweep_chunk(chunk, train, test, delta, domain) -> tuple[list[dict], int]:
+    rows = []
+    for kind, epsilon, seed in chunk:
+        rows += _sweep_job(kind, epsilon, seed, train, test, delta, domain)
+    return rows, len(chunk)
+
+
 def _calibrate_job(kind, epsilon, train, delta, domain) -> None:
     # DP-SGD's noise calibration is cached on disk; doing it once per epsilon
     # up front keeps the parallel workers from repeating it.
@@ -149,10 +169,14 @@ def _run_sweep(train, test, models, baselines, epsilons, seeds, delta, progress,
                           for k in sgd_kinds for e in epsilons):
             pass
         rows = []
-        results = parallel(delayed(_sweep_job)(k, e, s, train, test, delta, domain)
-                           for k, e, s in jobs)
-        for done, job_rows in enumerate(results, start=1):
-            rows += job_rows
+        # a few models per task: the data is sent to a worker once per task, not per model
+        chunks = [jobs[i:i + _CHUNK] for i in range(0, len(jobs), _CHUNK)]
+        results = parallel(delayed(_sweep_chunk)(chunk, train, test, delta, domain)
+                           for chunk in chunks)
+        done = 0
+        for chunk_rows, count in results:
+            rows += chunk_rows
+            done += count
             if progress is not None:
                 progress(done / len(jobs), f"{done} of {len(jobs)} models trained")
     for kind in baselines:

@@ -52,7 +52,7 @@ DPSGD_SETTINGS = {
     "momentum": 0.9,
     "l2": 0.0,
 }
-MLP_HIDDEN_UNITS = 32
+MLP_HIDDEN_UNITS = 16
 _SEEDED_WARNING = "Privacy violation: using a fixed random_state"
 
 _BAD_KIND = (
@@ -228,7 +228,7 @@ def fit_private_model(
     Parameters
     ----------
     kind : {"dp_sgd_logistic", "dp_sgd_mlp", "dp_ebm"}
-        DP-SGD logistic regression, DP-SGD MLP (one hidden layer of 32 ReLU
+        DP-SGD logistic regression, DP-SGD MLP (one hidden layer of 16 ReLU
         units), or interpret's DP Explainable Boosting Machine.
     train : Dataset
     budget : PrivacyBudget

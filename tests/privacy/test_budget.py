@@ -12,6 +12,7 @@ from dp_accounting import pld, rdp
 from govkit.exceptions import BudgetExceededError, PrivacyLeakWarning
 from govkit.privacy import (
     PrivacyBudget,
+    compare_accountants,
     dpsgd_event,
     epsilon_of,
     make_accountant,
@@ -197,3 +198,12 @@ def test_discretisation_choice():
     fine.compose(event)
     assert epsilon_of(event, 1e-6) == pytest.approx(fine.get_epsilon(1e-6), rel=0.02)
     assert np.isfinite(epsilon_of(event, 1e-6))
+
+
+def test_compare_accountants_orders_the_analyses():
+    steps = math.ceil(60 * 60_000 / 256)
+    table = compare_accountants(dpsgd_event(256 / 60_000, 1.1, steps), 1e-5)
+    assert table["epsilon"].round(2).tolist() == [2.38, 2.60, 3.01]
+    assert table["epsilon"].is_monotonic_increasing
+    with pytest.raises(TypeError, match="DpEvent"):
+        compare_accountants("sgd", 1e-5)
