@@ -717,7 +717,9 @@ class AnonymizationResult:
                          f"{self.achieved_t:.3f}"))
         rows += [
             ("suppressed rows", f"<= {self.max_suppression:.1%}",
-             f"{self.suppressed:,} ({self.suppressed_share:.2%})"),
+             f"{self.suppressed:,} ("
+             + ("<0.01%" if 0 < self.suppressed_share < 1e-4 else f"{self.suppressed_share:.2%}")
+             + ")"),
             ("equivalence classes", "", f"{self.classes:,}"),
             ("information loss", "", f"{self.information_loss:.1%}"),
             ("prosecutor: highest / average risk", "",

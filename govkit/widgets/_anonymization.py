@@ -90,7 +90,13 @@ def class_size_bars(raw: Assessment, release: Assessment, *, k: int) -> str:
 
 
 def _pct(value: float | None, digits: int = 1) -> str:
-    return "n/a" if value is None else f"{100 * value:.{digits}f}%"
+    """A share as percent; a small non-zero share reads '<0.1%' rather than '0.0%'."""
+    if value is None:
+        return "n/a"
+    smallest = 10.0 ** -digits
+    if 0 < 100 * value < smallest:
+        return f"<{smallest:g}%"
+    return f"{100 * value:.{digits}f}%"
 
 
 def _summary_table(snap: Snapshot) -> str:
@@ -114,7 +120,7 @@ def _summary_table(snap: Snapshot) -> str:
             (f"t: largest {sensitive} distance", f"{raw.t:.3f}", f"{release.t:.3f}"),
         ]
     rows += [
-        ("suppressed records", "0", f"{result.suppressed:,} ({result.suppressed_share:.2%})"),
+        ("suppressed records", "0", f"{result.suppressed:,} ({_pct(result.suppressed_share, 2)})"),
         ("information loss", "0.0%", _pct(release.information_loss)),
     ]
     if snap.linkage is not None and snap.raw_linkage is not None:
