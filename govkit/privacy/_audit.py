@@ -56,7 +56,7 @@ from govkit.models import fit_model, make_preprocessor
 from govkit.workspace import cached
 
 from ._domain import PublicDomain
-from ._training import DEFAULT_DELTA, PRIVATE_MODEL_KINDS, _fit, plan_private_model
+from ._training import DEFAULT_DELTA, PRIVATE_MODEL_KINDS, RECIPE, _fit, plan_private_model
 from ._validation import check_dataset, check_delta, check_epsilon, check_positive_int
 
 __all__ = [
@@ -467,7 +467,7 @@ def membership_inference_audit(
         domain = None
     key = {"train": train.fingerprint, "reference": reference.fingerprint,
            "test": test.fingerprint, "models": models, "epsilons": epsilons, "delta": delta,
-           "n_reference": n_reference, "random_state": random_state,
+           "n_reference": n_reference, "random_state": random_state, "recipe": RECIPE,
            "domain": domain.to_config() if domain is not None else None}
     result = cached("privacy-audit", key, lambda: _run_audit(
         train, reference, test, models, epsilons, delta, n_reference, random_state, n_jobs,

@@ -35,7 +35,7 @@ from govkit.workspace import cached
 
 from ._audit import log_true_label_probability, tpr_at_fpr
 from ._domain import PublicDomain
-from ._training import DEFAULT_DELTA, PRIVATE_MODEL_KINDS, _fit, plan_private_model
+from ._training import DEFAULT_DELTA, PRIVATE_MODEL_KINDS, RECIPE, _fit, plan_private_model
 from ._validation import check_dataset, check_delta, check_epsilon
 
 __all__ = ["SWEEP_COLUMNS", "plot_privacy_utility", "privacy_utility_sweep", "sweep_summary"]
@@ -271,6 +271,7 @@ def privacy_utility_sweep(
     domain = PublicDomain.resolve(train, domain) if models else None
     key = {"train": train.fingerprint, "test": test.fingerprint, "epsilons": epsilons,
            "seeds": seeds, "models": models, "baselines": baselines, "delta": delta,
+           "recipe": RECIPE,
            "domain": domain.to_config() if domain is not None else None}
     sweep = cached("privacy-sweep", key, lambda: _run_sweep(
         train, test, models, baselines, epsilons, seeds, delta, progress, n_jobs, domain))

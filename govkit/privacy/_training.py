@@ -53,6 +53,14 @@ DPSGD_SETTINGS = {
     "l2": 0.0,
 }
 MLP_HIDDEN_UNITS = 16
+#: Everything about how govkit trains its DP models; cache keys include it, so
+#: changing the recipe can never return results computed with the old one.
+RECIPE = {
+    "dpsgd": DPSGD_SETTINGS,
+    "mlp_hidden_units": MLP_HIDDEN_UNITS,
+    "ebm": {"max_rounds": EBM_MAX_ROUNDS, "bin_budget_fraction": EBM_BIN_BUDGET_FRACTION},
+    "revision": 2,
+}
 _SEEDED_WARNING = "Privacy violation: using a fixed random_state"
 
 _BAD_KIND = (

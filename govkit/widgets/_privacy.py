@@ -194,11 +194,11 @@ def render_privacy_utility(
         f"**{name} at ε = {epsilon:g}** (mean of {seeds} training runs)",
         "",
         f"* test accuracy **{accuracy:.1%}**"
-        + (f" ± {accuracy_sd:.1%}" if seeds > 1 else "")
-        + (f" (non-private {MODEL_LABELS.get(baseline, baseline)}: {base['accuracy'].mean():.1%})"
+        + (f" ± {accuracy_sd:.2%}" if seeds > 1 else "")
+        + (f" ({MODEL_LABELS.get(baseline, baseline)}: {base['accuracy'].mean():.1%})"
            if not base.empty else ""),
         f"* test ROC AUC **{auc:.3f}**"
-        + (f" (non-private: {base['auc'].mean():.3f})" if not base.empty else ""),
+        + (f" (without privacy: {base['auc'].mean():.3f})" if not base.empty else ""),
         f"* membership attack AUC **{attack:.3f}** (0.5 = guessing; loss-threshold attack, "
         "training vs test records)",
     ]

@@ -67,7 +67,7 @@ def test_render_privacy_utility_reports_the_numbers():
                                           budget_epsilon=3.0)
     plt.close(figure)
     assert "80.5%" in text  # mean of 0.80 and 0.81
-    assert "non-private logistic regression (not private): 85.5%" in text
+    assert "(logistic regression (not private): 85.5%)" in text
     assert "over budget by 0.2" in text
     with pytest.raises(ValueError, match="no rows for model='dp_ebm' at epsilon=3.0"):
         render_privacy_utility(fake_sweep(), model="dp_ebm", epsilon=3.0)
