@@ -115,6 +115,11 @@ class DPRelease:
         clamped query (approximate for a mean).
     charge : Charge
         What the budget recorded.
+    count_noise_scale : float or None
+        For a mean: the noise scale on the count.
+    bounds_from_data : bool
+        True when the bounds (or categories) were read from the data; the
+        ledger then records that fact instead of the values.
     """
 
     value: Any
@@ -130,6 +135,7 @@ class DPRelease:
     margin_95: float
     charge: Charge
     count_noise_scale: float | None = None
+    bounds_from_data: bool = False
 
     def __repr__(self) -> str:
         value = self.value
@@ -192,17 +198,18 @@ def _public_domain(dataset: Dataset | None, domain) -> PublicDomain | None:
     return None
 
 
-def _bounds(func, frame, dataset, column, values, bounds, domain) -> tuple[float, float]:
+def _bounds(func, frame, dataset, column, values, bounds, domain) -> tuple[tuple[float, float], bool]:
+    """The clamping bounds, and whether they had to be read from the data."""
     if bounds is not None:
-        return check_bounds(bounds)
+        return check_bounds(bounds), False
     public = _public_domain(dataset, domain)
     if public is not None and column in public.numeric:
-        return public.numeric[column]
+        return public.numeric[column], False
     warnings.warn(_BOUNDS_FROM_DATA.format(func=func, column=column), PrivacyLeakWarning,
                   stacklevel=3)
     finite = values[np.isfinite(values)]
     lower, upper = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-    return (lower, upper) if lower < upper else (lower, lower + 1.0)
+    return ((lower, upper) if lower < upper else (lower, lower + 1.0)), True
 
 
 def _numeric_values(func, frame, column, fill_value, bounds_known: tuple[float, float] | None,
@@ -228,7 +235,11 @@ def _record(ledger, operation, release: DPRelease, budget: PrivacyBudget, inputs
         {
             "query": release.query,
             "column": release.column,
-            "bounds": list(release.bounds) if release.bounds else None,
+            # data-derived bounds are the data's extremes: record the fact, not the values
+            "bounds": (list(release.bounds) if release.bounds and not release.bounds_from_data
+                       else None),
+            "bounds_source": ("read from the private data (PrivacyLeakWarning)"
+                              if release.bounds_from_data else "public"),
             "sensitivity": release.sensitivity,
             "noise_scale": release.noise_scale,
             "noise_library": "OpenDP (exact samplers, secure randomness)",
@@ -236,7 +247,13 @@ def _record(ledger, operation, release: DPRelease, budget: PrivacyBudget, inputs
         }
     )
     value = release.value
-    released = {str(k): float(v) for k, v in value.items()} if isinstance(value, pd.Series) else float(value)
+    if isinstance(value, pd.Series) and release.bounds_from_data:
+        # category labels read from the data may themselves be revealing: keep the counts only
+        released = [float(v) for v in value.to_numpy()]
+    elif isinstance(value, pd.Series):
+        released = {str(k): float(v) for k, v in value.items()}
+    else:
+        released = float(value)
     metrics.update({"released": released, "noise_std": release.noise_std,
                     "margin_95": release.margin_95})
     ledger.append("privacy", operation, parameters=parameters, inputs=inputs, metrics=metrics)
@@ -394,7 +411,7 @@ def dp_sum(
     epsilon, delta = _privacy_args(func, epsilon, mechanism, delta)
     known = check_bounds(bounds) if bounds is not None else None
     values = _numeric_values(func, frame, column, fill_value, known, "sum")
-    bounds = _bounds(func, frame, dataset, column, values, bounds, domain)
+    bounds, derived = _bounds(func, frame, dataset, column, values, bounds, domain)
     _check_fill(func, fill_value, bounds)
     query = _sum_query(bounds, fill_value)
     sensitivity = float(query.map(1))
@@ -405,7 +422,8 @@ def dp_sum(
     value = float((query >> _then_noise(mechanism, scale))(values))
     charge = budget.charge(event, operation=func, epsilon=epsilon, delta=delta, mechanism=mechanism)
     release = DPRelease(value, "sum", column, epsilon, delta, mechanism, sensitivity, scale, bounds,
-                        _std(mechanism, scale), noise_quantile(mechanism, scale), charge)
+                        _std(mechanism, scale), noise_quantile(mechanism, scale), charge,
+                        bounds_from_data=derived)
     _record(ledger, func, release, budget, {"data": frame[[column]]})
     return release
 
@@ -454,7 +472,7 @@ def dp_mean(
     epsilon, delta = _privacy_args(func, epsilon, mechanism, delta)
     known = check_bounds(bounds) if bounds is not None else None
     values = _numeric_values(func, frame, column, fill_value, known, "mean")
-    bounds = _bounds(func, frame, dataset, column, values, bounds, domain)
+    bounds, derived = _bounds(func, frame, dataset, column, values, bounds, domain)
     _check_fill(func, fill_value, bounds)
     sum_query = _sum_query(bounds, fill_value)
     count_query = _count_query()
@@ -479,7 +497,8 @@ def dp_mean(
     std /= count
     margin = 1.959964 * std
     release = DPRelease(value, "mean", column, epsilon, delta, mechanism, sum_sensitivity,
-                        sum_scale, bounds, std, margin, charge, count_noise_scale=count_scale)
+                        sum_scale, bounds, std, margin, charge, count_noise_scale=count_scale,
+                        bounds_from_data=derived)
     _record(ledger, func, release, budget, {"data": frame[[column]]},
             {"count_noise_scale": count_scale, "epsilon_split": "half to the sum, half to the count"})
     return release
@@ -539,11 +558,13 @@ def dp_histogram(
     budget = _budget(budget, func)
     epsilon, delta = _privacy_args(func, epsilon, mechanism, delta)
     series = _column(frame, column, func)
+    derived = False
     if categories is None:
         public = _public_domain(dataset, domain)
         if public is not None and column in public.categorical:
             categories = list(public.categorical[column])
         else:
+            derived = True
             warnings.warn(_CATEGORIES_FROM_DATA.format(func=func, column=column),
                           PrivacyLeakWarning, stacklevel=2)
             categories = sorted(str(v) for v in series.dropna().unique())
@@ -563,7 +584,8 @@ def dp_histogram(
     charge = budget.charge(event, operation=func, epsilon=epsilon, delta=delta, mechanism=mechanism)
     value = pd.Series(np.asarray(noisy, dtype=float), index=[*labels, OTHER], name=f"{column} (DP counts)")
     release = DPRelease(value, "histogram", column, epsilon, delta, mechanism, sensitivity, scale,
-                        None, _std(mechanism, scale), noise_quantile(mechanism, scale), charge)
+                        None, _std(mechanism, scale), noise_quantile(mechanism, scale), charge,
+                        bounds_from_data=derived)
     _record(ledger, func, release, budget, {"data": frame[[column]]},
             {"categories": len(labels) + 1})
     return release

@@ -102,7 +102,7 @@ def test_histogram_counts_other_and_missing_bins():
 
 def test_gaussian_histogram():
     release = dp_histogram(FRAME, "g", categories=["a", "b"], budget=big_budget(1e-5, "rdp"),
-                           epsilon=30.0, mechanism="gaussian", delta=1e-6)
+                           epsilon=300.0, mechanism="gaussian", delta=1e-6)
     assert release.value.round().tolist() == [2, 1, 1, 1]
 
 
@@ -189,3 +189,15 @@ def test_ledger_record_carries_the_privacy_accounting(ledger):
     assert metrics["budget_remaining_epsilon"] == pytest.approx(budget.remaining_epsilon)
     assert len(record["inputs"]["data"]) == 64  # a fingerprint, not data
     assert ledger.verify().ok
+
+
+def test_data_derived_bounds_and_categories_stay_out_of_the_ledger(ledger):
+    with pytest.warns(PrivacyLeakWarning):
+        dp_sum(FRAME, "x", budget=big_budget(), epsilon=1.0, ledger=ledger)
+    with pytest.warns(PrivacyLeakWarning):
+        dp_histogram(FRAME, "g", budget=big_budget(), epsilon=1.0, ledger=ledger)
+    sum_record, histogram_record = ledger.records()
+    assert sum_record["parameters"]["bounds"] is None
+    assert sum_record["parameters"]["bounds_source"].startswith("read from the private data")
+    assert isinstance(histogram_record["metrics"]["released"], list)  # no data-derived labels
+    assert "z" not in str(histogram_record)
