@@ -119,9 +119,9 @@ def agreement(a: pd.Series, b: pd.Series, *, k: int = 5) -> dict[str, float]:
         "feature_agreement": len(common) / k,
         "rank_agreement": len(same_rank) / k,
         "sign_agreement": len(same_sign) / k,
-        "signed_rank_agreement": sum(
-            np.sign(a[top_a[i]]) == np.sign(b[top_b[i]]) for i in same_rank
-        ) / k,
+        "signed_rank_agreement": float(
+            sum(np.sign(a[top_a[i]]) == np.sign(b[top_b[i]]) for i in same_rank) / k
+        ),
         "rank_correlation": correlation,
         "pairwise_rank_agreement": float(concordant / len(pairs)) if pairs else float("nan"),
     }

@@ -14,6 +14,11 @@ it is commonly misused on data like Adult:
   explained twice gives two different answers. :meth:`TabularLime.explain`
   reseeds lime's generator before every call: one seed, one answer.
 
+LIME's model calls run with one OpenMP thread (threadpoolctl): a batch of
+5,000 perturbations is too small for threads to pay off, and on a busy
+laptop scikit-learn's OpenMP threads contend so badly that one call took ten
+times longer (measured on this project's 2-core machines: 2.5 s vs 0.27 s).
+
 Reseeding sets the ``random_state`` attributes of the lime explainer, its
 ``LimeBase`` and its discretizer (lime 0.2.0.1, the final release); a test
 checks that this matches a fresh explainer built with the same seed.
@@ -27,6 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from lime.lime_tabular import LimeTabularExplainer
+from threadpoolctl import threadpool_limits
 
 from govkit.datasets import Dataset
 from govkit.ledger import fingerprint
@@ -280,10 +286,11 @@ class TabularLime:
         frame = self._one_row(row)
         codes = self.codec.encode(frame)[0]
         self._reseed(random_state)
-        native = self.lime_explainer.explain_instance(
-            codes, self.predict, labels=(1,), num_features=len(self.features),
-            num_samples=num_samples,
-        )
+        with threadpool_limits(limits=1, user_api="openmp"):
+            native = self.lime_explainer.explain_instance(
+                codes, self.predict, labels=(1,), num_features=len(self.features),
+                num_samples=num_samples,
+            )
         pairs = native.as_map()[1]  # (feature position, weight), in the order of as_list
         weights = dict(pairs)
         readable = {i: text for (i, _), (text, _) in zip(pairs, native.as_list(1), strict=True)}

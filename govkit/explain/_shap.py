@@ -80,10 +80,10 @@ _WHY_LINEAR = (
 )
 _WHY_ADDITIVE = (
     "{estimator} is an additive glass-box model (one shape function per feature, no "
-    "interaction terms), so shap's AdditiveExplainer gives exact SHAP values (each feature's "
-    "shape-function value minus its mean over a {n}-row background sample) with one model "
-    "call per feature, on the raw features (categories label-encoded and decoded before every "
-    "model call)."
+    "interaction terms), so its exact SHAP values are each feature's shape-function value "
+    "minus that function's mean over a {n}-row background sample: the decomposition of shap's "
+    "AdditiveExplainer, computed for all rows in a few batched model calls on the raw features "
+    "(categories label-encoded and decoded before every model call)."
 )
 _WHY_PERMUTATION = (
     "{why} so shap's model-agnostic PermutationExplainer runs on the raw features (categories "
@@ -434,7 +434,8 @@ def _fast_path(choice, preprocessor, estimator, groups, rows, background, output
         model_output = np.asarray(estimator.decision_function(inputs), dtype=float).reshape(-1)
     else:
         model_output = _logit(estimator.predict_proba(inputs)[:, 1])
-    grouped = np.column_stack([native_values[:, groups[f]].sum(axis=1) for f in features])
+    # a feature the preprocessing drops (fit_model(..., drop=["sex"])) is not used: SHAP value 0
+    grouped = np.column_stack([native_values[:, groups.get(f, [])].sum(axis=1) for f in features])
     native = shap.Explanation(values=native_values, base_values=base, data=matrix, feature_names=names)
     return grouped, float(base[0]), model_output, native
 
@@ -519,7 +520,6 @@ def _compute(model, frame, positions, background, categorical, output, backgroun
             choice, preprocessor, estimator, groups, rows, sample, output, features
         )
     return {
-        "choice": ExplainerChoice(choice.name, choice.reason.format(n=len(sample) if sample is not None else 0), choice.algorithm),
         "values": values,
         "base": base,
         "output_values": np.asarray(output_values, dtype=float),
@@ -630,7 +630,10 @@ def explain_shap(
         "random_state": random_state,
     }
     result = cached("explain-shap", key, compute) if cache else compute()
-    choice = result["choice"]
+    # the wording of the reason is not part of the cached numbers: always the current one
+    planned = _plan(model, features, output)[0]
+    sample_size = 0 if result["background"] is None else len(result["background"])
+    choice = ExplainerChoice(planned.name, planned.reason.format(n=sample_size), planned.algorithm)
     index = frame.index[positions]
     explanation = ShapExplanation(
         values=pd.DataFrame(result["values"], index=index, columns=features),

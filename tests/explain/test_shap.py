@@ -312,3 +312,12 @@ def test_additivity_on_adult_for_each_model_family(adult_models, adult_train, ad
         result.model_output.to_numpy()[not_saturated], reference[not_saturated], atol=1e-6
     )
     assert list(result.values.columns) == list(adult_test.feature_names)  # age, sex, ... not one-hot
+
+
+def test_a_feature_the_preprocessing_drops_gets_zero(people):
+    from govkit.models import fit_model
+
+    blind = fit_model("gradient_boosting", people, drop=["sex"])
+    result = explain_shap(blind, people, rows=range(20), cache=False)
+    assert (result.values["sex"] == 0).all()
+    assert result.additivity_error() < 1e-9
