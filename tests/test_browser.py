@@ -236,9 +236,9 @@ def _move(control, page) -> str:
     raise AssertionError(f"the browser test cannot drive a control with classes {classes!r}")
 
 
-def _exercise_panels(page, panels: list[str], where: str) -> None:
+def _exercise_panels(page, scope, panels: list[str], where: str) -> None:
     for name in panels:
-        panel = page.locator(f".govkit-panel-{name}").first
+        panel = scope.locator(f".govkit-panel-{name}").first
         _wait_until(lambda panel=panel: panel.count() > 0, 120, f"{where}: panel {name!r} never appeared")
         panel.scroll_into_view_if_needed()
         output = panel.locator(".govkit-output").first
@@ -248,7 +248,7 @@ def _exercise_panels(page, panels: list[str], where: str) -> None:
         control = panel.locator(".govkit-primary").first
         action = _move(control, page)
         _wait_until(
-            lambda output=output, before=before: _digest(output) != before
+            lambda output=output, before=before, panel=panel: _digest(output) != before
             and "computing" not in panel.locator(".govkit-status").first.inner_text(),
             CHANGE_TIMEOUT_S,
             f"{where}: panel {name!r}: output did not change after the primary control "
@@ -256,6 +256,15 @@ def _exercise_panels(page, panels: list[str], where: str) -> None:
         )
         errors = panel.locator(".govkit-error")
         assert errors.count() == 0, f"{where}: panel {name!r} rejected the input: {errors.first.inner_text()}"
+
+
+def _shut_down_kernels(server: str) -> None:
+    """Stop the kernels a finished test left running: each holds its notebook's models in memory."""
+    with urllib.request.urlopen(f"{server}/api/sessions", timeout=10) as response:
+        sessions = json.load(response)
+    for session in sessions:
+        request = urllib.request.Request(f"{server}/api/sessions/{session['id']}", method="DELETE")
+        urllib.request.urlopen(request, timeout=30).close()
 
 
 def _screenshot(page, name: str) -> None:
@@ -266,14 +275,19 @@ def _screenshot(page, name: str) -> None:
 # -- tests --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_in_jupyterlab(path, lab_server, page):
-    page.goto(f"{lab_server}/lab/tree/{path.name}", wait_until="domcontentloaded")
-    page.locator(".jp-Notebook").first.wait_for(timeout=120_000)
+def test_notebook_in_jupyterlab(path, lab_server, page, request):
+    request.addfinalizer(lambda: _shut_down_kernels(lab_server))
+    # A workspace of its own, reset: otherwise Lab restores the notebooks earlier tests
+    # opened, as hidden tabs whose cells and panels the locators below would also match.
+    page.goto(f"{lab_server}/lab/workspaces/{path.stem}/tree/{path.name}?reset",
+              wait_until="domcontentloaded")
+    notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
+    notebook.first.wait_for(timeout=120_000)
     page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(
         timeout=120_000
     )
     total = sum(cell["cell_type"] == "code" for cell in json.loads(path.read_text())["cells"])
-    code_cells = page.locator(".jp-Notebook .jp-CodeCell")
+    code_cells = notebook.locator(".jp-CodeCell")
     _wait_until(lambda: code_cells.count() == total, 120, f"{path.name}: cells did not render")
 
     def executed() -> int:
@@ -285,7 +299,7 @@ def test_notebook_in_jupyterlab(path, lab_server, page):
 
     # The first keystrokes can be lost while Lab wires up the kernel: retry until cells run.
     for _attempt in range(5):
-        page.locator(".jp-Notebook").first.click()
+        notebook.first.click()
         page.locator(".lm-MenuBar-item", has_text="Run").first.click()
         page.locator(".lm-Menu-item", has_text="Run All Cells").first.click()
         try:
@@ -305,14 +319,14 @@ def test_notebook_in_jupyterlab(path, lab_server, page):
         )
 
     _wait_until(finished, RUN_TIMEOUT_S, f"{path.name}: the run did not finish", interval=1.0)
-    stderr = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+    stderr = notebook.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
     assert stderr.count() == 0, f"{path.name}: error or stderr output: {stderr.first.inner_text()[:800]}"
-    tracebacks = page.locator(".jp-OutputArea-output", has_text="Traceback")
+    tracebacks = notebook.locator(".jp-OutputArea-output", has_text="Traceback")
     assert tracebacks.count() == 0, f"{path.name}: {tracebacks.first.inner_text()[:800]}"
     assert executed() == total, f"{path.name}: only {executed()} of {total} code cells ran"
 
     panels = declared_panels(path)
-    _exercise_panels(page, panels, f"JupyterLab {path.name}")
+    _exercise_panels(page, notebook.first, panels, f"JupyterLab {path.name}")
     _screenshot(page, f"lab-{path.stem}")
 
 
@@ -323,5 +337,5 @@ def test_start_here_under_voila(lab_server, page):
     panels = declared_panels(path)
     assert panels, "notebook 00 declares no panel"
     page.locator(f".govkit-panel-{panels[0]}").first.wait_for(timeout=300_000)
-    _exercise_panels(page, panels, f"Voila {path.name}")
+    _exercise_panels(page, page.locator("body"), panels, f"Voila {path.name}")
     _screenshot(page, f"voila-{path.stem}")
