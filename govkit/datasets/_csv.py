@@ -67,7 +67,9 @@ def from_csv(
     protected, quasi_identifiers, identifiers : str or list of str
         Column roles; see :class:`Dataset`.
     numeric, categorical : list of str, optional
-        Column kinds; inferred from the parsed dtypes when omitted.
+        Column kinds; inferred from the parsed dtypes when omitted. Columns
+        listed in ``categorical`` are read as text (a postcode keeps its
+        leading zeros and is never averaged).
     na_values : list of str
         Cell contents read as missing, besides pandas' defaults.
     sep : str
@@ -100,8 +102,13 @@ def from_csv(
     if path.stat().st_size == 0:
         raise ValueError(_EMPTY_FILE.format(path=path, what=" (0 bytes)"))
     try:
+        # Columns declared categorical are read as text: a postcode or a code like 007 is a
+        # label, not a number (and must keep its leading zeros).
+        declared = [categorical] if isinstance(categorical, str) else list(categorical or ())
+        text_columns = {str(c): str for c in declared}
         frame = pd.read_csv(
-            path, sep=sep, na_values=list(na_values), skipinitialspace=True, low_memory=False
+            path, sep=sep, na_values=list(na_values), skipinitialspace=True, low_memory=False,
+            dtype=text_columns or None,
         )
     except pd.errors.EmptyDataError:
         raise ValueError(_EMPTY_FILE.format(path=path, what=" (no header line)")) from None

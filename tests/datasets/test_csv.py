@@ -84,3 +84,12 @@ def test_load_is_recorded_without_the_folder(csv, ledger):
     assert record["parameters"]["source"] == "loans.csv"
     assert record["parameters"]["file_sha256"] == _digest(path)
     assert str(path.parent) not in str(record)
+
+
+def test_a_column_declared_categorical_is_read_as_text(csv):
+    path = csv("age,postcode,approved\n31,01234,yes\n45,10002,no\n52,01234,yes\n")
+    data = from_csv(path, target="approved", positive_label="yes", categorical=["postcode"])
+    assert data.frame["postcode"].tolist() == ["01234", "10002", "01234"]  # leading zero kept
+    assert data.categorical == ("postcode",) and data.numeric == ("age",)
+    inferred = from_csv(path, target="approved", positive_label="yes")
+    assert "postcode" in inferred.numeric  # without the declaration pandas parses digits as numbers
