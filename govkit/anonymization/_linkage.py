@@ -38,8 +38,10 @@ from ._checks import as_frame
 __all__ = ["LinkageResult", "linkage_attack", "public_register"]
 
 REGISTER_NEEDS_IDENTIFIERS = (
-    "public_register: data must be a Dataset with synthetic identifiers (a 'name' column); "
-    "make one with govkit.datasets.add_synthetic_identifiers(data)."
+    "public_register: data must be a Dataset whose first register column {column!r} is a direct "
+    "identifier (a name): Adult has none, so add synthetic ones with "
+    "govkit.datasets.add_synthetic_identifiers(data); for your own data pass "
+    "columns=(<identifier column>, <quasi-identifiers>...)."
 )
 REGISTER_COLUMN = (
     "public_register: column {column!r} is not in the data; columns are {available}. A register "
@@ -137,10 +139,11 @@ def public_register(
     Parameters
     ----------
     data : Dataset
-        Data with synthetic identifiers (``add_synthetic_identifiers``).
+        Data with direct identifiers: its own (``identifiers=`` role), or
+        synthetic ones from ``add_synthetic_identifiers``.
     columns : sequence of str
-        What the register lists: a name and the quasi-identifiers an attacker
-        can read in it.
+        What the register lists: first a direct identifier (a name), then the
+        quasi-identifiers an attacker can read in it.
     size : int
         Number of people listed.
     random_state : int
@@ -160,9 +163,9 @@ def public_register(
     >>> register.columns.tolist()
     ['name', 'zip_code', 'age', 'sex']
     """
-    if not isinstance(data, Dataset) or "name" not in data.frame.columns:
-        raise TypeError(REGISTER_NEEDS_IDENTIFIERS)
     columns = [columns] if isinstance(columns, str) else list(columns)
+    if not isinstance(data, Dataset) or not columns or columns[0] not in data.identifiers:
+        raise TypeError(REGISTER_NEEDS_IDENTIFIERS.format(column=columns[0] if columns else None))
     for column in columns:
         if column not in data.frame.columns:
             raise ValueError(

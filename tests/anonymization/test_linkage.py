@@ -73,7 +73,7 @@ def test_linkage_errors(people, register):
         linkage_attack(register, drop_identifiers(people), on=["zip"])
     with pytest.raises(TypeError, match="DataFrame"):
         linkage_attack([1, 2], people)
-    with pytest.raises(TypeError, match="synthetic identifiers"):
+    with pytest.raises(TypeError, match="is a direct identifier"):
         public_register(drop_identifiers(people))
     with pytest.raises(ValueError, match="size=0"):
         public_register(people, size=0)
