@@ -2,9 +2,9 @@
 
 from ._adult import (
     ADULT_COLUMNS,
+    ADULT_LICENCE,
     ADULT_PROTECTED,
     ADULT_QUASI_IDENTIFIERS,
-    ADULT_LICENCE,
     ADULT_SHA256,
     ADULT_SOURCE,
     adult_data_dir,
@@ -13,10 +13,11 @@ from ._adult import (
 from ._csv import from_csv
 from ._dataset import Dataset, record_load
 from ._identifiers import SYNTHETIC_IDENTIFIERS, add_synthetic_identifiers
-from ._synthetic import make_credit
+from ._synthetic import CREDIT_POSTCODES, make_credit
 from ._tour import group_summary, missing_summary, plot_group_summary, roles_table
 
 __all__ = [
+    "CREDIT_POSTCODES",
     "ADULT_COLUMNS",
     "ADULT_PROTECTED",
     "ADULT_QUASI_IDENTIFIERS",

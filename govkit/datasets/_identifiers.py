@@ -114,7 +114,7 @@ def add_synthetic_identifiers(data: Dataset, *, random_state: int = 0) -> Datase
 
     serial = rng.choice(1_000_000, size=n, replace=False)
     emails = [
-        f"{f.lower()}.{s.lower()}.{k:06d}@example.org" for f, s, k in zip(first, last, serial)
+        f"{f.lower()}.{s.lower()}.{k:06d}@example.org" for f, s, k in zip(first, last, serial, strict=True)
     ]
     id_numbers = rng.choice(1_000_000, size=n, replace=False)
     national_ids = [f"900-{v // 10_000:02d}-{v % 10_000:04d}" for v in id_numbers]

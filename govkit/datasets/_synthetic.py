@@ -20,12 +20,20 @@ import pandas as pd
 
 from ._identifiers import _FEMALE, _MALE, _SURNAMES
 
-__all__ = ["make_credit"]
+__all__ = ["CREDIT_POSTCODES", "make_credit"]
 
 _PURPOSES = ("car", "home improvement", "education", "business", "debt consolidation", "other")
 _HOUSING = ("own", "mortgage", "rent", "living with family")
 _HISTORY = ("good", "fair", "poor")
 _MARITAL = ("single", "married", "divorced", "widowed")
+
+
+# The synthetic region's postcodes: fixed for every seed, and public (like a postal
+# service's list), so a DP model may take them as its categories without looking at the data.
+CREDIT_POSTCODES = tuple(
+    f"{code:05d}"
+    for code in np.random.default_rng(20_240).choice(np.arange(10_000, 99_999), 120, replace=False)
+)
 
 
 def make_credit(n_rows: int = 6000, *, random_state: int = 0) -> pd.DataFrame:
@@ -72,8 +80,8 @@ def make_credit(n_rows: int = 6000, *, random_state: int = 0) -> pd.DataFrame:
         rng.choice(_MARITAL, n, p=[0.75, 0.22, 0.03, 0.0]),
         rng.choice(_MARITAL, n, p=[0.3, 0.52, 0.13, 0.05]),
     )
-    # 120 postcodes; foreign-born applicants concentrate in 12 of them (the proxy).
-    codes = np.array([f"{code:05d}" for code in rng.choice(np.arange(10_000, 99_999), 120, replace=False)])
+    # The region's 120 postcodes; foreign-born applicants concentrate in 12 of them (the proxy).
+    codes = np.array(CREDIT_POSTCODES)
     local_weights = rng.dirichlet(np.full(120, 0.8))
     postcode = np.where(
         foreign,
@@ -119,8 +127,8 @@ def make_credit(n_rows: int = 6000, *, random_state: int = 0) -> pd.DataFrame:
     employment[rng.random(n) < 0.03] = np.nan
     return pd.DataFrame(
         {
-            "applicant_name": [f"{f} {s}" for f, s in zip(first, last)],
-            "email": [f"{f.lower()}.{s.lower()}.{k:06d}@example.com" for f, s, k in zip(first, last, serial)],
+            "applicant_name": [f"{f} {s}" for f, s in zip(first, last, strict=True)],
+            "email": [f"{f.lower()}.{s.lower()}.{k:06d}@example.com" for f, s, k in zip(first, last, serial, strict=True)],
             "age": age,
             "sex": sex,
             "nationality": nationality,

@@ -232,7 +232,7 @@ def _verify_bytes(data: bytes, expected_head: str | None) -> Verification:
     for position, line in enumerate(lines):
         number = position + 1
 
-        def fail(problem: str, number=number, position=position) -> Verification:
+        def fail(problem: str, number=number, position=position, previous=previous) -> Verification:
             return Verification(False, position, previous if position else None, number,
                                 problem, torn)
 

@@ -206,7 +206,7 @@ def feature_groups(preprocessor: ColumnTransformer) -> dict[str, list[int]]:
                 position += 1
         else:
             encoder = transformer[-1]
-            for column, categories in zip(columns, encoder.categories_):
+            for column, categories in zip(columns, encoder.categories_, strict=True):
                 groups[column] = list(range(position, position + len(categories)))
                 position += len(categories)
     total = len(preprocessor.get_feature_names_out())

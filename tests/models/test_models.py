@@ -7,7 +7,14 @@ import pandas as pd
 import pytest
 
 from govkit.datasets import Dataset
-from govkit.models import MODEL_KINDS, feature_groups, fit_model, make_model, make_preprocessor, score_model
+from govkit.models import (
+    MODEL_KINDS,
+    feature_groups,
+    fit_model,
+    make_model,
+    make_preprocessor,
+    score_model,
+)
 
 
 @pytest.fixture
