@@ -5,6 +5,10 @@ Subcommands
 notebooks
     Execute every notebook in ``notebooks/`` on a fresh kernel into ``build/``
     (executed .ipynb + HTML); exits non-zero if any notebook fails.
+run
+    Run every governance stage headless on the bundled Adult data, or on a
+    CSV described by ``--config my.yml``, into an output folder (report.html,
+    report.md, the ledger and the anonymized release).
 verify
     Verify a ledger's hash chain and name the first bad record.
 """
@@ -45,6 +49,33 @@ def _cmd_notebooks(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _cmd_run(args: argparse.Namespace) -> int:
+    from govkit.pipeline import EXAMPLE_CONFIG, ConfigError, load_config, run_pipeline
+
+    if args.example_config:
+        print(EXAMPLE_CONFIG, end="")
+        return 0
+    try:
+        config = load_config(args.config)
+    except ConfigError as error:
+        print(f"govkit run: {error}", file=sys.stderr)
+        return 2
+    try:
+        result = run_pipeline(config, args.out, force=args.force, progress=not args.quiet)
+    except (FileExistsError, ValueError) as error:
+        # Refusals before any work (existing results, output inside the data folder) and
+        # clear errors from the stages about the data itself.
+        print(f"govkit run: {error}", file=sys.stderr)
+        return 2
+    print(f"\nData: {config.source}")
+    for name, seconds in result.seconds.items():
+        print(f"  {name:<45} {seconds:7.1f} s")
+    status = "verified" if result.verified else "DOES NOT VERIFY"
+    print(f"Report:  {result.report_html}\n         {result.report_md}\n"
+          f"Ledger:  {result.ledger} ({status})\nRelease: {result.release}")
+    return 0 if result.verified else 1
+
+
 def _cmd_verify(args: argparse.Namespace) -> int:
     from govkit.ledger import verify
     from govkit.workspace import ledger_path
@@ -67,6 +98,18 @@ def build_parser() -> argparse.ArgumentParser:
     notebooks.add_argument("--only", default="", help="run only notebooks whose name contains this")
     notebooks.add_argument("--timeout", type=int, default=1200, help="seconds allowed per cell")
     notebooks.set_defaults(func=_cmd_notebooks)
+
+    run = commands.add_parser(
+        "run", help="run every stage on Adult or on your CSV and write the governance report"
+    )
+    run.add_argument("--config", help="YAML config describing your CSV (default: bundled Adult)")
+    run.add_argument("--out", default="results", help="output folder, created if missing "
+                     "(default: results)")
+    run.add_argument("--force", action="store_true", help="replace earlier results in --out")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.add_argument("--example-config", action="store_true",
+                     help="print an annotated example config and exit")
+    run.set_defaults(func=_cmd_run)
 
     check = commands.add_parser("verify", help="verify a ledger's hash chain")
     check.add_argument("ledger", nargs="?", help="ledger file (default: the workbook ledger)")

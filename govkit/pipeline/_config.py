@@ -1,0 +1,370 @@
+"""The pipeline's configuration: a small YAML file describing the data and each stage's settings.
+
+Everything is validated before any work starts: a bad config fails at once
+with a message that names the key, the value received and the fix. See
+:data:`EXAMPLE_CONFIG` for every key with its meaning.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = ["EXAMPLE_CONFIG", "ConfigError", "PipelineConfig", "load_config"]
+
+EXAMPLE_CONFIG = """\
+# govkit pipeline configuration. Paths are relative to this file.
+name: credit-demo                 # a label for the report
+random_state: 0                   # every random step is seeded from this
+
+data:
+  path: credit.csv                # a CSV with a header line
+  test_path: null                 # optional held-out CSV; otherwise test_size is split off
+  test_size: 0.3                  # share held out for evaluation (stratified by the target)
+  target: repaid                  # the binary outcome column
+  positive_label: "yes"           # its favourable value
+  protected: [sex, nationality]   # for the fairness analysis
+  quasi_identifiers: [age, sex, nationality, marital_status, postcode]
+  identifiers: [applicant_name, email]   # removed before any analysis
+
+model:
+  kind: gradient_boosting         # logistic_regression or gradient_boosting
+  intended_use: "Teaching: ranking loan applications for manual review."
+  limitations: "Synthetic data; not validated for any real decision."
+  licence: "CC BY 4.0"            # the trained model's licence
+
+anonymization:
+  k: 5                            # every released record shares its QIs with >= k-1 others
+  l: null                         # optional l-diversity of the sensitive column
+  t: null                         # optional t-closeness (0 < t <= 1)
+  method: mondrian                # mondrian or global (full-domain; needs hierarchies)
+  max_suppression: 0.01           # share of rows that may be withheld
+
+privacy:
+  epsilon: 3.0                    # the total budget for everything DP in this run
+  delta: 1.0e-6
+  model: dp_ebm                   # dp_ebm, dp_sgd_logistic or dp_sgd_mlp
+  model_epsilon: 1.0              # the part of the budget spent on training
+  public_domain:                  # bounds from domain knowledge, NOT from the data
+    numeric: {age: [18, 100], income: [0, 500000]}
+    source: "loan application form limits"
+
+fairness:
+  mitigation: threshold_optimizer # threshold_optimizer, exponentiated_gradient, correlation_remover or none
+  constraint: equalized_odds      # demographic_parity or equalized_odds
+
+explain:
+  rows: 20                        # people whose LIME and SHAP explanations are compared
+"""
+
+_SECTIONS = {
+    "name": None,
+    "random_state": None,
+    "data": {"path", "test_path", "test_size", "target", "positive_label", "protected",
+             "quasi_identifiers", "identifiers", "numeric", "categorical"},
+    "model": {"kind", "intended_use", "limitations", "licence"},
+    "anonymization": {"k", "l", "t", "method", "max_suppression"},
+    "privacy": {"epsilon", "delta", "model", "model_epsilon", "public_domain"},
+    "fairness": {"mitigation", "constraint"},
+    "explain": {"rows"},
+}
+MODEL_KINDS = ("logistic_regression", "gradient_boosting")
+ANONYMIZATION_METHODS = ("mondrian", "global")
+PRIVATE_MODELS = ("dp_ebm", "dp_sgd_logistic", "dp_sgd_mlp")
+MITIGATIONS = ("threshold_optimizer", "exponentiated_gradient", "correlation_remover", "none")
+CONSTRAINTS = ("demographic_parity", "equalized_odds")
+
+
+class ConfigError(ValueError):
+    """The pipeline configuration is invalid; the message names the key and the fix."""
+
+
+def _fail(key: str, value: Any, fix: str) -> ConfigError:
+    return ConfigError(f"config key '{key}': got {value!r}; {fix}")
+
+
+def _suggest(word: str, options) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+@dataclass(frozen=True)
+class PipelineConfig:
+    """A validated pipeline configuration. Build it with :func:`load_config` or :meth:`adult`."""
+
+    name: str = "adult"
+    random_state: int = 0
+    data_path: Path | None = None  # None: the bundled UCI Adult
+    test_path: Path | None = None
+    test_size: float = 0.3
+    target: str = "income"
+    positive_label: Any = ">50K"
+    protected: tuple[str, ...] = ("sex", "race")
+    quasi_identifiers: tuple[str, ...] | None = None
+    identifiers: tuple[str, ...] = ()
+    numeric: tuple[str, ...] | None = None
+    categorical: tuple[str, ...] | None = None
+    model_kind: str = "gradient_boosting"
+    intended_use: str = (
+        "Teaching AI governance: predicting whether a 1994 US census respondent earned more "
+        "than $50,000 a year. Not for decisions about people."
+    )
+    limitations: str = (
+        "Trained on a 1994 US census extract with very unequal group sizes; income thresholds "
+        "are not inflation-adjusted; not validated for any real use."
+    )
+    model_licence: str = "CC BY 4.0 (derived from UCI Adult)"
+    k: int = 10  # notebook 01's release
+    l: int | None = None  # noqa: E741 - the privacy model's name
+    t: float | None = None
+    method: str = "mondrian"
+    max_suppression: float = 0.01
+    epsilon: float = 3.0
+    delta: float = 1e-6
+    private_model: str = "dp_ebm"
+    model_epsilon: float = 1.0
+    public_domain: Mapping[str, Any] | None = None
+    mitigation: str = "threshold_optimizer"
+    constraint: str = "equalized_odds"
+    explain_rows: int = 20
+    source: str = "built-in defaults (UCI Adult)"
+    extras: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def adult(cls) -> PipelineConfig:
+        """The configuration used when no file is given: the bundled Adult data."""
+        return cls()
+
+    @property
+    def is_adult(self) -> bool:
+        return self.data_path is None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The settings as plain values (paths as file names only), for the ledger."""
+        out = {}
+        for key, value in self.__dict__.items():
+            if isinstance(value, Path):
+                value = value.name
+            elif isinstance(value, tuple):
+                value = list(value)
+            out[key] = value
+        return out
+
+
+def _section(raw: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    value = raw.get(name) or {}
+    if not isinstance(value, Mapping):
+        raise _fail(name, value, f"'{name}' must be a mapping of keys to values (see the example config).")
+    unknown = set(value) - _SECTIONS[name]
+    if unknown:
+        key = sorted(unknown)[0]
+        raise _fail(f"{name}.{key}", value[key],
+                    f"'{key}' is not a setting of '{name}'{_suggest(key, _SECTIONS[name])}; "
+                    f"its settings are {sorted(_SECTIONS[name])}.")
+    return value
+
+
+def _columns(value: Any, key: str, header: list[str] | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)) or not all(isinstance(v, str) for v in items):
+        raise _fail(key, value, "give a column name or a list of column names, e.g. [sex, age].")
+    if header is not None:
+        for column in items:
+            if column not in header:
+                raise _fail(key, column, f"no such column in the CSV{_suggest(column, header)}; "
+                                         f"its columns are {header}.")
+    return tuple(items)
+
+
+def _choice(value: Any, key: str, options: tuple[str, ...]) -> str:
+    if value not in options:
+        raise _fail(key, value, f"use one of {list(options)}{_suggest(str(value), options)}.")
+    return value
+
+
+def _number(value: Any, key: str, *, low: float, high: float, low_open: bool, high_open: bool,
+            integer: bool = False, example: str) -> Any:
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if ok and integer:
+        ok = float(value).is_integer()
+    if ok:
+        ok = (value > low if low_open else value >= low) and (value < high if high_open else value <= high)
+    if not ok:
+        kind = "an integer" if integer else "a number"
+        lo = "(" if low_open else "["
+        hi = ")" if high_open else "]"
+        raise _fail(key, value, f"it must be {kind} in {lo}{low}, {high}{hi}, e.g. {example}.")
+    return int(value) if integer else float(value)
+
+
+def _header(path: Path, key: str) -> list[str]:
+    if not path.is_file():
+        raise _fail(key, str(path), "no such file; paths are relative to the config file's folder.")
+    with open(path, newline="", encoding="utf-8") as handle:
+        row = next(csv.reader(handle), None)
+    if not row:
+        raise _fail(key, str(path), "the file is empty; it needs a header line and data rows.")
+    return [c.strip() for c in row]
+
+
+def load_config(path: str | os.PathLike | None) -> PipelineConfig:
+    """Read and validate a pipeline config file (``None``: the built-in Adult configuration).
+
+    Parameters
+    ----------
+    path : path-like or None
+        A YAML file shaped like :data:`EXAMPLE_CONFIG`.
+
+    Returns
+    -------
+    PipelineConfig
+
+    Raises
+    ------
+    ConfigError
+        On the first invalid key, naming it, the value and the fix. The data
+        file's header is read to check column names; nothing else is done.
+
+    Examples
+    --------
+    >>> from govkit.pipeline import load_config
+    >>> load_config(None).k
+    10
+    """
+    if path is None:
+        return PipelineConfig.adult()
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"config file {path} does not exist; pass the path of a YAML file "
+                          "(python -m govkit run --example-config prints one).")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise ConfigError(f"config file {path} is not valid YAML: {error}") from None
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"config file {path} must hold a mapping of settings, got {type(raw).__name__}.")
+    unknown = set(raw) - set(_SECTIONS)
+    if unknown:
+        key = sorted(unknown)[0]
+        raise _fail(key, raw[key], f"not a config section{_suggest(key, _SECTIONS)}; sections are "
+                                   f"{sorted(_SECTIONS)}.")
+    base = path.parent
+    data = _section(raw, "data")
+    for required in ("path", "target", "positive_label"):
+        if data.get(required) in (None, ""):
+            raise _fail(f"data.{required}", data.get(required), "this key is required.")
+    if not isinstance(data["path"], str):
+        raise _fail("data.path", data["path"], "give the CSV's path as a string.")
+    data_path = (base / data["path"]).resolve()
+    header = _header(data_path, "data.path")
+    test_path = None
+    if data.get("test_path"):
+        test_path = (base / str(data["test_path"])).resolve()
+        test_header = _header(test_path, "data.test_path")
+        if test_header != header:
+            raise _fail("data.test_path", data["test_path"],
+                        f"its columns {test_header} differ from data.path's {header}.")
+    if isinstance(data["positive_label"], bool):
+        raise _fail("data.positive_label", data["positive_label"],
+                    "YAML reads unquoted yes/no/true/false as booleans; quote the label as it is "
+                    'written in the CSV, e.g. positive_label: "yes".')
+    target = data["target"]
+    if target not in header:
+        raise _fail("data.target", target, f"no such column in the CSV{_suggest(str(target), header)}; "
+                                           f"its columns are {header}.")
+    random_state = raw.get("random_state", 0)
+    model = _section(raw, "model")
+    anonymization = _section(raw, "anonymization")
+    privacy = _section(raw, "privacy")
+    fairness = _section(raw, "fairness")
+    explain = _section(raw, "explain")
+    defaults = PipelineConfig()
+
+    epsilon = _number(privacy.get("epsilon", defaults.epsilon), "privacy.epsilon", low=0, high=math.inf,
+                      low_open=True, high_open=True, example="3.0")
+    model_epsilon = _number(privacy.get("model_epsilon", min(defaults.model_epsilon, epsilon)),
+                            "privacy.model_epsilon", low=0, high=epsilon, low_open=True,
+                            high_open=False, example=f"{epsilon / 3:g} (at most privacy.epsilon)")
+    l_value = anonymization.get("l")
+    t_value = anonymization.get("t")
+    for required in ("protected", "quasi_identifiers"):
+        if not data.get(required):
+            raise _fail(f"data.{required}", data.get(required),
+                        "list at least one column: the " + (
+                            "fairness stage compares groups of these columns."
+                            if required == "protected"
+                            else "anonymization stage generalizes these columns."))
+    public_domain = privacy.get("public_domain")
+    if public_domain is not None and not isinstance(public_domain, Mapping):
+        raise _fail("privacy.public_domain", public_domain,
+                    "give a mapping with 'numeric' (column: [low, high]) and/or 'categorical'.")
+    if public_domain is not None:
+        # DP training needs every feature's range or categories from outside the data:
+        # check now rather than after the slow steps.
+        identifiers = _columns(data.get("identifiers"), "data.identifiers", header)
+        covered = {str(c) for part in ("numeric", "categorical")
+                   if isinstance(public_domain.get(part), Mapping) for c in public_domain[part]}
+        uncovered = [c for c in header if c != target and c not in identifiers and c not in covered]
+        if uncovered:
+            raise _fail("privacy.public_domain", sorted(covered),
+                        f"it does not cover the feature column(s) {uncovered}; add each under "
+                        "'numeric' ([low, high] from domain knowledge) or 'categorical' (the list "
+                        "of possible values), or remove the column from the CSV. Without "
+                        "public_domain, bounds are taken from the data with a PrivacyLeakWarning.")
+    return PipelineConfig(
+        name=str(raw.get("name") or path.stem),
+        random_state=_number(random_state, "random_state", low=0, high=2**32 - 1, low_open=False,
+                             high_open=False, integer=True, example="0"),
+        data_path=data_path,
+        test_path=test_path,
+        test_size=_number(data.get("test_size", defaults.test_size), "data.test_size", low=0, high=1,
+                          low_open=True, high_open=True, example="0.3"),
+        target=target,
+        positive_label=data["positive_label"],
+        protected=_columns(data.get("protected"), "data.protected", header),
+        quasi_identifiers=_columns(data.get("quasi_identifiers"), "data.quasi_identifiers", header),
+        identifiers=_columns(data.get("identifiers"), "data.identifiers", header),
+        numeric=_columns(data["numeric"], "data.numeric", header) if "numeric" in data else None,
+        categorical=(_columns(data["categorical"], "data.categorical", header)
+                     if "categorical" in data else None),
+        model_kind=_choice(model.get("kind", defaults.model_kind), "model.kind", MODEL_KINDS),
+        intended_use=str(model.get("intended_use") or "not stated in the config"),
+        limitations=str(model.get("limitations") or "not stated in the config"),
+        model_licence=str(model.get("licence") or "not stated in the config"),
+        k=_number(anonymization.get("k", defaults.k), "anonymization.k", low=2, high=math.inf,
+                  low_open=False, high_open=True, integer=True, example="5"),
+        l=None if l_value is None else _number(l_value, "anonymization.l", low=2, high=math.inf,
+                                               low_open=False, high_open=True, integer=True,
+                                               example="2"),
+        t=None if t_value is None else _number(t_value, "anonymization.t", low=0, high=1,
+                                               low_open=True, high_open=False, example="0.2"),
+        method=_choice(anonymization.get("method", defaults.method), "anonymization.method",
+                       ANONYMIZATION_METHODS),
+        max_suppression=_number(anonymization.get("max_suppression", defaults.max_suppression),
+                                "anonymization.max_suppression", low=0, high=1, low_open=False,
+                                high_open=True, example="0.01"),
+        epsilon=epsilon,
+        delta=_number(privacy.get("delta", defaults.delta), "privacy.delta", low=0, high=1,
+                      low_open=False, high_open=True, example="1e-6"),
+        private_model=_choice(privacy.get("model", defaults.private_model), "privacy.model",
+                              PRIVATE_MODELS),
+        model_epsilon=model_epsilon,
+        public_domain=public_domain,
+        mitigation=_choice(fairness.get("mitigation", defaults.mitigation), "fairness.mitigation",
+                           MITIGATIONS),
+        constraint=_choice(fairness.get("constraint", defaults.constraint), "fairness.constraint",
+                           CONSTRAINTS),
+        explain_rows=_number(explain.get("rows", defaults.explain_rows), "explain.rows", low=1,
+                             high=500, low_open=False, high_open=False, integer=True, example="20"),
+        source=path.name,
+    )
