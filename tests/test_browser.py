@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import warnings
 from pathlib import Path
 
 import pytest
@@ -339,3 +340,49 @@ def test_start_here_under_voila(lab_server, page):
     page.locator(f".govkit-panel-{panels[0]}").first.wait_for(timeout=300_000)
     _exercise_panels(page, page.locator("body"), panels, f"Voila {path.name}")
     _screenshot(page, f"voila-{path.stem}")
+
+
+def test_governance_report_opens_offline(browser, tmp_path):
+    """The pipeline's HTML report is self-contained: it renders in Chromium with the network off."""
+    from govkit.exceptions import GovkitWarning
+    from govkit.pipeline import load_config, run_pipeline
+    from govkit.report import build_report
+
+    out = tmp_path / "results"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run_pipeline(load_config(ROOT / "examples" / "credit" / "config.yml"), out, progress=False)
+    ours = {w.category.__name__ for w in caught if issubclass(w.category, GovkitWarning)}
+    assert ours == {"DataQualityWarning"}, ours  # 3% of employment_years left empty in the CSV
+    context = browser.new_context(viewport={"width": 1300, "height": 900}, offline=True)
+    requests = []
+    context.on("request", lambda request: requests.append(request.url))
+    page = context.new_page()
+    try:
+        page.goto((out / "report.html").as_uri())
+        banner = page.locator(".ok").first
+        assert "Ledger verified" in banner.inner_text()
+        assert banner.bounding_box()["y"] < 900, "the verification banner is not on the first screen"
+        images = page.locator("img")
+        assert images.count() > 0
+        widths = images.evaluate_all("imgs => imgs.map(i => i.complete ? i.naturalWidth : 0)")
+        assert all(width > 0 for width in widths), "a figure did not render offline"
+        assert all(url.startswith(("file:", "data:")) for url in requests), requests
+        _screenshot(page, "report-first-screen")
+
+        # The same report from a tampered copy of its ledger says so on its first screen.
+        lines = (out / "ledger.jsonl").read_text().splitlines()
+        record = json.loads(lines[3])
+        record["parameters"]["edited"] = "after the fact"
+        lines[3] = json.dumps(record)
+        tampered = tmp_path / "tampered"
+        tampered.mkdir()
+        (tampered / "ledger.jsonl").write_text("\n".join(lines) + "\n")
+        build_report(tampered / "ledger.jsonl").write(tampered)
+        page.goto((tampered / "report.html").as_uri())
+        alarm = page.locator(".bad").first
+        assert "DOES NOT VERIFY" in alarm.inner_text()
+        assert alarm.bounding_box()["y"] < 900
+        _screenshot(page, "report-tampered-first-screen")
+    finally:
+        context.close()

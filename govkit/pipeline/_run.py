@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import time
 import warnings
 from dataclasses import dataclass
@@ -323,8 +324,11 @@ def run_pipeline(
     for warning in caught:
         if issubclass(warning.category, GovkitWarning):
             warnings.warn(warning.message, warning.category, stacklevel=2)
-        else:  # a library's warning: show it where it was raised
-            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+        else:  # a library's warning: re-raise it as raised, under its module's name (for filters)
+            module = next((name for name, mod in list(sys.modules.items())
+                           if getattr(mod, "__file__", None) == warning.filename), None)
+            warnings.warn_explicit(warning.message, warning.category, warning.filename,
+                                   warning.lineno, module=module)
     return PipelineResult(
         out_dir=out_dir,
         report_html=out_dir / "report.html",
