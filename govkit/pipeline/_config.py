@@ -34,6 +34,7 @@ data:
   protected: [sex, nationality]   # for the fairness analysis
   quasi_identifiers: [age, sex, nationality, marital_status, postcode]
   identifiers: [applicant_name, email]   # removed before any analysis
+  licence: "CC BY 4.0"            # the data's licence, for the report
 
 model:
   kind: gradient_boosting         # logistic_regression or gradient_boosting
@@ -69,7 +70,7 @@ _SECTIONS = {
     "name": None,
     "random_state": None,
     "data": {"path", "test_path", "test_size", "target", "positive_label", "protected",
-             "quasi_identifiers", "identifiers", "numeric", "categorical"},
+             "quasi_identifiers", "identifiers", "numeric", "categorical", "licence"},
     "model": {"kind", "intended_use", "limitations", "licence"},
     "anonymization": {"k", "l", "t", "method", "max_suppression"},
     "privacy": {"epsilon", "delta", "model", "model_epsilon", "public_domain"},
@@ -103,6 +104,7 @@ class PipelineConfig:
     name: str = "adult"
     random_state: int = 0
     data_path: Path | None = None  # None: the bundled UCI Adult
+    data_licence: str | None = None  # Adult's is recorded by load_adult
     test_path: Path | None = None
     test_size: float = 0.3
     target: str = "income"
@@ -326,6 +328,7 @@ def load_config(path: str | os.PathLike | None) -> PipelineConfig:
         random_state=_number(random_state, "random_state", low=0, high=2**32 - 1, low_open=False,
                              high_open=False, integer=True, example="0"),
         data_path=data_path,
+        data_licence=str(data["licence"]) if data.get("licence") else None,
         test_path=test_path,
         test_size=_number(data.get("test_size", defaults.test_size), "data.test_size", low=0, high=1,
                           low_open=True, high_open=True, example="0.3"),

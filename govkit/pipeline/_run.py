@@ -22,9 +22,9 @@ from typing import Any
 from sklearn.model_selection import train_test_split
 from tqdm import tqdm
 
-from govkit.datasets import Dataset, add_synthetic_identifiers, from_csv, load_adult
+from govkit.datasets import Dataset, add_synthetic_identifiers, from_csv, load_adult, record_load
 from govkit.exceptions import GovkitWarning
-from govkit.ledger import Ledger
+from govkit.ledger import Ledger, fingerprint
 from govkit.models import fit_model
 from govkit.workspace import cached
 
@@ -93,9 +93,16 @@ def _load(config: PipelineConfig, ledger: Ledger) -> tuple[Dataset, Dataset]:
         numeric=config.numeric,
         categorical=config.categorical,
     )
-    data = from_csv(config.data_path, **roles, ledger=ledger)
+    licence = config.data_licence or "not stated in the config (data.licence)"
+
+    def read(path: Path) -> Dataset:
+        data = from_csv(path, **roles)
+        record_load(data, ledger, source=path.name, file_sha256=fingerprint(path), licence=licence)
+        return data
+
+    data = read(config.data_path)
     if config.test_path is not None:
-        return data, from_csv(config.test_path, **roles, ledger=ledger)
+        return data, read(config.test_path)
     train_index, test_index = train_test_split(
         data.frame.index, test_size=config.test_size, stratify=data.y,
         random_state=config.random_state,
@@ -137,7 +144,10 @@ def _anonymization(config, train, test, ledger, out_dir):
     else:
         people = train
         register_columns = [*train.identifiers[:1], *qis[:3]]
-    released, result = anonymize(people, quasi_identifiers=qis, k=config.k, ledger=ledger, **options)
+    # Adult's release also generalizes the synthetic ZIP code (a quasi-identifier), as in notebook 01.
+    release_qis = config.quasi_identifiers or people.quasi_identifiers
+    released, result = anonymize(people, quasi_identifiers=release_qis, k=config.k, ledger=ledger,
+                                 **options)
     release_path = out_dir / "anonymized_release.csv"
     released.frame.to_csv(release_path, index=False)
     if people.identifiers:
