@@ -234,8 +234,23 @@ def _tree_output(estimator: Any) -> str | None:
 
 
 def _is_linear(estimator: Any) -> bool:
+    """A binary classifier linear in log-odds: scikit-learn's, or one with 1-D ``coef_``.
+
+    The second covers govkit's DP-SGD logistic regression (``DPSGDClassifier``
+    without hidden units), whose decision function is ``X @ coef_ + intercept_``.
+    """
     coef = getattr(estimator, "coef_", None)
-    return isinstance(estimator, LinearClassifierMixin) and coef is not None and coef.shape[0] == 1
+    if coef is None or getattr(estimator, "intercept_", None) is None:
+        return False
+    if isinstance(estimator, LinearClassifierMixin):
+        return coef.shape[0] == 1
+    return np.ndim(coef) == 1 and hasattr(estimator, "decision_function")
+
+
+def _linear_parameters(estimator: Any) -> tuple[np.ndarray, float]:
+    """``(coef, intercept)`` as shap's LinearExplainer takes them from any linear model."""
+    return (np.asarray(estimator.coef_, dtype=float).reshape(-1),
+            float(np.asarray(estimator.intercept_, dtype=float).reshape(-1)[0]))
 
 
 def _is_additive(estimator: Any) -> bool:
@@ -253,7 +268,8 @@ def _name_groups(names: list[str], features: list[str]) -> dict[str, list[int]] 
     groups: dict[str, list[int]] = {f: [] for f in features}
     for position, name in enumerate(names):
         bare = re.sub(r"^[^_]+__", "", name)  # drop ColumnTransformer's "num__" prefixes
-        owners = [f for f in features if bare == f or bare.startswith(f + "_")]
+        # "sex_Female" (OneHotEncoder) or "sex=Female" (govkit.privacy.DomainEncoder)
+        owners = [f for f in features if bare == f or bare.startswith((f + "_", f + "="))]
         if not owners:
             return None
         groups[max(owners, key=len)].append(position)
@@ -426,7 +442,7 @@ def _fast_path(choice, preprocessor, estimator, groups, rows, background, output
         result = explainer(matrix, check_additivity=False)
     else:
         masker = shap.maskers.Independent(background_matrix, max_samples=len(background_matrix))
-        result = shap.LinearExplainer(estimator, masker)(matrix)
+        result = shap.LinearExplainer(_linear_parameters(estimator), masker)(matrix)
     native_values, base = _positive(result)
     if output == "probability":
         model_output = estimator.predict_proba(inputs)[:, 1]

@@ -321,3 +321,31 @@ def test_a_feature_the_preprocessing_drops_gets_zero(people):
     result = explain_shap(blind, people, rows=range(20), cache=False)
     assert (result.values["sex"] == 0).all()
     assert result.additivity_error() < 1e-9
+
+
+def test_dp_sgd_logistic_regression_gets_the_exact_linear_explainer(people):
+    """govkit's DP-SGD logistic regression is linear in log-odds: LinearExplainer, exact, grouped."""
+    from govkit.privacy import PrivacyBudget, PublicDomain, fit_private_model
+
+    domain = PublicDomain.from_config({
+        "numeric": {c: [float(people.frame[c].min()), float(people.frame[c].max())]
+                    for c in people.numeric},
+        "categorical": {c: sorted(people.frame[c].dropna().unique()) for c in people.categorical},
+        "source": "the test's toy frame",
+    })
+    model = fit_private_model("dp_sgd_logistic", people, budget=PrivacyBudget(epsilon=5.0, delta=1e-5),
+                              epsilon=5.0, delta=1e-5, domain=domain, random_state=0)
+    result = explain_shap(model, people, rows=range(40), cache=False)
+    assert result.explainer == "LinearExplainer"
+    assert result.additivity_error() < 1e-9
+    assert list(result.values.columns) == list(people.feature_names)  # sex=F, sex=M summed to sex
+    np.testing.assert_allclose(result.model_output.to_numpy(),
+                               model.decision_function(people.X.iloc[:40]), atol=1e-9)
+    # Exact SHAP of a linear model: coefficient x (encoded value - background mean), per feature.
+    encoder, classifier = model[:-1], model[-1]
+    encoded = np.asarray(encoder.transform(people.X), dtype=float)
+    names = [str(n) for n in encoder.get_feature_names_out()]
+    age = [i for i, n in enumerate(names) if n == "age"]
+    background_mean = encoded[:, age].mean()  # the default background: these rows, summarized
+    expected = classifier.coef_[age[0]] * (encoded[:40, age[0]] - background_mean)
+    np.testing.assert_allclose(result.values["age"].to_numpy(), expected, atol=0.05 * np.abs(expected).max())
