@@ -68,7 +68,7 @@ from govkit.datasets import Dataset
 from govkit.models import MODEL_KINDS, feature_groups, make_model, make_preprocessor
 from govkit.workspace import cached
 
-from ._report import GroupReport, evaluate_model
+from ._report import GroupReport, _evaluate_report
 from ._validation import as_binary, as_column_list
 
 __all__ = [
@@ -568,8 +568,9 @@ def _evaluate_cached(model: MitigatedClassifier, key: dict, test: Dataset, colum
                   "n_boot": n_boot, "confidence": confidence, "report_seed": random_state}
     return cached(
         "fairness-mitigation-report", report_key,
-        lambda: evaluate_model(model, test, sensitive_features=columns, name=model.describe(),
-                               n_boot=n_boot, confidence=confidence, random_state=random_state),
+        lambda: _evaluate_report(model, test, sensitive_features=columns, threshold=None,
+                                 name=model.describe(), n_boot=n_boot, confidence=confidence,
+                                 min_count=10, random_state=random_state, cache=False)[0],
     )
 
 

@@ -45,6 +45,8 @@ from fairlearn.metrics import (
 from sklearn.metrics import accuracy_score, precision_score, roc_auc_score
 
 from govkit.exceptions import SmallGroupWarning
+from govkit.ledger import fingerprint
+from govkit.workspace import cached
 
 from ._bootstrap import (
     AucPlan,
@@ -824,6 +826,54 @@ def check_threshold(value: object, name: str) -> float:
     return float(value)
 
 
+def _with_warnings(compute) -> tuple[GroupReport, list[tuple[str, type[Warning]]]]:
+    """``compute()`` and the warnings it raised, as (message, category) pairs."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        report = compute()
+    return report, [(str(w.message), w.category) for w in caught]
+
+
+def _evaluate_report(model, data, *, sensitive_features, threshold, name, n_boot, confidence,
+                     min_count, random_state, cache: bool = True):
+    """:func:`evaluate_model` without the ledger: (report, decisions, scores).
+
+    ``cache=False`` for callers that cache the report under their own key.
+    """
+    _check_dataset(data, "evaluate_model")
+    sensitive = sensitive_frame(data, sensitive_features)
+    X = data.X
+    scores = model_scores(model, X)
+    decisions = model_decisions(model, X, scores, threshold)
+    label = name or type(model).__name__
+    extra = {"data": data.name,
+             "threshold": threshold if threshold is not None else "model's own predict"}
+
+    def compute() -> GroupReport:
+        return _compute_report(
+            data.y, decisions, scores, sensitive_features=sensitive, n_boot=n_boot,
+            confidence=confidence, min_count=min_count, random_state=random_state, name=label,
+            extra_parameters=extra,
+        )
+
+    seeded = isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool)
+    if cache and seeded:
+        # A seeded report is a function of the decisions, scores, outcomes and groups:
+        # cache it under their fingerprints (any model, no stale hit possible), and
+        # replay the warnings its computation raised, so a cache hit warns alike.
+        key = {"y_true": fingerprint(data.y), "sensitive": fingerprint(sensitive),
+               "y_pred": fingerprint(np.asarray(decisions)), "y_score": fingerprint(scores),
+               "name": label, "n_boot": n_boot, "confidence": confidence,
+               "min_count": min_count, "random_state": int(random_state), **extra}
+        report, caught = cached("fairness-group-report", key,
+                                lambda: _with_warnings(compute))
+        for message, category in caught:
+            warnings.warn(message, category, stacklevel=3)
+    else:
+        report = compute()
+    return report, decisions, scores
+
+
 def evaluate_model(
     model,
     data,
@@ -854,10 +904,15 @@ def evaluate_model(
     name : str, optional
         Label for tables and the ledger; defaults to the model's class name.
     n_boot, confidence, min_count, random_state
-        See :func:`group_report`.
+        See :func:`group_report`. With an int ``random_state`` (the default)
+        the report is kept in the workspace cache (:func:`govkit.workspace.cached`),
+        keyed by fingerprints of the decisions, scores, outcomes and groups
+        and by these settings, so re-evaluating the same decisions skips the
+        bootstrap; its warnings are raised again on a cache hit.
     ledger : govkit.ledger.Ledger, optional
         When given, a ``fairness/group_report`` record is appended (with the
-        data's fingerprint, the threshold and the model's name).
+        data's fingerprint, the threshold and the model's name), also on a
+        cache hit.
 
     Examples
     --------
@@ -870,19 +925,9 @@ def evaluate_model(
     >>> report.groups["selection_rate"].round(2).to_dict()  # doctest: +SKIP
     {'Male': 0.26, 'Female': 0.07}
     """
-    _check_dataset(data, "evaluate_model")
-    sensitive = sensitive_frame(data, sensitive_features)
-    X = data.X
-    scores = model_scores(model, X)
-    decisions = model_decisions(model, X, scores, threshold)
-    label = name or type(model).__name__
-    report = _compute_report(
-        data.y, decisions, scores, sensitive_features=sensitive, n_boot=n_boot,
-        confidence=confidence, min_count=min_count, random_state=random_state, name=label,
-        extra_parameters={
-            "data": data.name,
-            "threshold": threshold if threshold is not None else "model's own predict",
-        },
+    report, decisions, scores = _evaluate_report(
+        model, data, sensitive_features=sensitive_features, threshold=threshold, name=name,
+        n_boot=n_boot, confidence=confidence, min_count=min_count, random_state=random_state,
     )
     if ledger is not None:
         _record(report, ledger, {"data": data, "y_pred": np.asarray(decisions),

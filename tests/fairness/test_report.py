@@ -243,3 +243,49 @@ def test_adult_explorer_matches_group_report(adult_scores, adult_test):
         expected = group_report(adult_test.y, (adult_scores >= threshold).astype(int),
                                 adult_scores, sensitive_features=sensitive, n_boot=200)
         _same_report(explorer.report(threshold), expected)
+
+
+# -- evaluate_model keeps seeded reports in the workspace cache ---------------------------
+
+class _CountingModel:
+    """A fixed-score classifier that counts its predict_proba calls."""
+
+    def __init__(self, frame):
+        self.calls = 0
+        self.score = np.clip(0.3 * (frame["sex"] == "Male") + 0.7 * (frame["signal"] > 0.5),
+                             0, 1).to_numpy(dtype=float)
+
+    def predict_proba(self, X):
+        self.calls += 1
+        return np.column_stack([1 - self.score[: len(X)], self.score[: len(X)]])
+
+
+def test_evaluate_model_cache_hit_equals_a_fresh_report_and_warns_alike(small_test, ledger,
+                                                                         monkeypatch):
+    from govkit.exceptions import SmallGroupWarning
+    from govkit.fairness import _report
+
+    computed = []
+    real = _report._compute_report
+    monkeypatch.setattr(_report, "_compute_report",
+                        lambda *a, **k: computed.append(1) or real(*a, **k))
+    model = _CountingModel(small_test.frame)
+    settings = dict(sensitive_features=["sex", "race"], n_boot=80, min_count=60,
+                    name="cache test", random_state=11)
+    with pytest.warns(SmallGroupWarning, match="fewer than min_count=60"):
+        first = evaluate_model(model, small_test, **settings)
+    with pytest.warns(SmallGroupWarning, match="fewer than min_count=60"):  # replayed on a hit
+        second = evaluate_model(model, small_test, ledger=ledger, **settings)
+    assert len(computed) == 1 and model.calls == 2  # scored twice, bootstrapped once
+    _same_report(first, second)
+    np.testing.assert_array_equal(first.replicates["tpr"], second.replicates["tpr"])
+    assert [r["operation"] for r in ledger.records()] == ["group_report"]  # recorded on a hit
+    # other decisions, settings or an unseeded report are computed afresh
+    with pytest.warns(SmallGroupWarning):
+        evaluate_model(model, small_test, threshold=0.6, **settings)
+    with pytest.warns(SmallGroupWarning):
+        evaluate_model(model, small_test, **{**settings, "n_boot": 81})
+    with pytest.warns(SmallGroupWarning):
+        evaluate_model(model, small_test, **{**settings, "random_state": None})
+        evaluate_model(model, small_test, **{**settings, "random_state": None})
+    assert len(computed) == 5
