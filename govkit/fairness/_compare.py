@@ -378,8 +378,9 @@ def plot_model_comparison(
         image = ax.imshow(values, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
         for i in range(len(groups)):
             for j in range(columns):
+                dark = np.isfinite(values[i, j]) and abs(values[i, j]) > 0.6 * limit
                 ax.text(j, i, texts[i][j], ha="center", va="center", fontsize=8,
-                        color="black")
+                        color="white" if dark else "black")
         reference_rows = comparison.table.loc[comparison.reference]
         labels = []
         for group in groups:
