@@ -30,6 +30,7 @@ from sklearn.pipeline import make_pipeline
 
 from govkit.datasets import Dataset
 from govkit.models import make_preprocessor
+from govkit.workspace import cached
 
 from ._report import GroupReport
 
@@ -134,6 +135,9 @@ def proxy_check(train: Dataset, test: Dataset, *, attribute: str,
     attribute : str
         A feature column, e.g. ``"sex"``.
     random_state : int
+        Seed of the logistic regression. The result is kept in the
+        workspace cache, keyed by both splits' fingerprints, the attribute
+        and the seed.
 
     Examples
     --------
@@ -151,28 +155,35 @@ def proxy_check(train: Dataset, test: Dataset, *, attribute: str,
     target = train.frame[attribute].astype(str)
     if target.nunique() < 2:
         raise ValueError(_SINGLE_VALUE.format(value=attribute))
-    rows = []
-    for column in train.feature_names:
-        if column == attribute:
-            continue
-        values = train.frame[column]
-        if column in train.numeric:
-            values = pd.qcut(values.rank(method="first"), 10, labels=False)
-        values = values.astype(str).fillna("missing")
-        rows.append({"feature": column,
-                     "normalized_mutual_information": normalized_mutual_info_score(target, values)})
-    features = (pd.DataFrame(rows).set_index("feature")
-                .sort_values("normalized_mutual_information", ascending=False))
-    model = make_pipeline(make_preprocessor(train, drop=[attribute]),
-                          LogisticRegression(max_iter=2000, random_state=random_state))
-    model.fit(train.X, target)
-    test_target = test.frame[attribute].astype(str)
-    proba = model.predict_proba(test.X)
-    unseen = sorted(set(test_target) - set(model.classes_))
-    if unseen:
-        raise ValueError(_UNSEEN.format(value=attribute, unseen=unseen))
-    if len(model.classes_) == 2:
-        auc = roc_auc_score(test_target == model.classes_[1], proba[:, 1])
-    else:
-        auc = roc_auc_score(test_target, proba, multi_class="ovr", labels=list(model.classes_))
-    return ProxyCheck(attribute=attribute, auc=float(auc), features=features)
+
+    def compute() -> ProxyCheck:
+        rows = []
+        for column in train.feature_names:
+            if column == attribute:
+                continue
+            values = train.frame[column]
+            if column in train.numeric:
+                values = pd.qcut(values.rank(method="first"), 10, labels=False)
+            values = values.astype(str).fillna("missing")
+            rows.append({"feature": column,
+                         "normalized_mutual_information": normalized_mutual_info_score(target, values)})
+        features = (pd.DataFrame(rows).set_index("feature")
+                    .sort_values("normalized_mutual_information", ascending=False))
+        model = make_pipeline(make_preprocessor(train, drop=[attribute]),
+                              LogisticRegression(max_iter=2000, random_state=random_state))
+        model.fit(train.X, target)
+        test_target = test.frame[attribute].astype(str)
+        proba = model.predict_proba(test.X)
+        unseen = sorted(set(test_target) - set(model.classes_))
+        if unseen:
+            raise ValueError(_UNSEEN.format(value=attribute, unseen=unseen))
+        if len(model.classes_) == 2:
+            auc = roc_auc_score(test_target == model.classes_[1], proba[:, 1])
+        else:
+            auc = roc_auc_score(test_target, proba, multi_class="ovr", labels=list(model.classes_))
+        return ProxyCheck(attribute=attribute, auc=float(auc), features=features)
+
+    # deterministic given the data and the seed; the fit takes seconds, so it is cached
+    key = {"train": train.fingerprint, "test": test.fingerprint, "attribute": attribute,
+           "random_state": random_state}
+    return cached("fairness-proxy-check", key, compute)

@@ -41,3 +41,16 @@ def test_proxy_check_finds_the_proxy(small_train, small_test):
 def test_proxy_check_multi_valued_attribute(small_train, small_test):
     check = proxy_check(small_train, small_test, attribute="race")
     assert 0.3 < check.auc < 0.7  # race is independent of everything in this population
+
+
+def test_proxy_check_is_cached(small_train, small_test, monkeypatch):
+    from sklearn.linear_model import LogisticRegression
+
+    fits = []
+    real_fit = LogisticRegression.fit
+    monkeypatch.setattr(LogisticRegression, "fit",
+                        lambda self, *a, **k: fits.append(1) or real_fit(self, *a, **k))
+    first = proxy_check(small_train, small_test, attribute="sex", random_state=5)
+    second = proxy_check(small_train, small_test, attribute="sex", random_state=5)
+    assert len(fits) == 1  # the second call reads the workspace cache
+    assert first.auc == second.auc and first.features.equals(second.features)
