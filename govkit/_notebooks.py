@@ -4,6 +4,11 @@ Used by ``python -m govkit notebooks`` (and so by ``make workbook``) and by
 the test suite. nbclient runs each notebook top to bottom in a new kernel
 whose working directory is the notebook's own folder; nbconvert writes an HTML
 copy. The committed notebooks are only read.
+
+The kernel client's channels are polled in short slices (:func:`poll_in_slices`):
+zmq's asyncio poll can miss a reply that arrived while another coroutine was
+reading, and then returns only when its timeout ends, so a cell that displays
+widgets sometimes stalled for the whole cell timeout (jupyter/nbclient#312).
 """
 
 from __future__ import annotations
@@ -13,12 +18,70 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from queue import Empty
 
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-__all__ = ["NotebookRun", "declared_panels", "execute_notebook", "find_problems", "list_notebooks"]
+__all__ = [
+    "NotebookRun",
+    "declared_panels",
+    "execute_notebook",
+    "find_problems",
+    "list_notebooks",
+    "poll_in_slices",
+]
+
+POLL_SLICE_S = 0.5
+
+
+def poll_in_slices(channel, slice_s: float = POLL_SLICE_S) -> None:
+    """Make ``channel.get_msg(timeout=T)`` poll in slices of ``slice_s`` until ``T`` has passed.
+
+    A message is then picked up at most ``slice_s`` after it arrived, even when
+    one poll missed it; ``Empty`` is still raised once ``T`` (``None``: never)
+    has passed with no message.
+
+    Examples
+    --------
+    >>> import asyncio
+    >>> from queue import Empty
+    >>> class Flaky:  # misses the message on the first poll, as zmq's asyncio poll can
+    ...     polls = 0
+    ...     async def get_msg(self, timeout=None):
+    ...         self.polls += 1
+    ...         if self.polls == 1:
+    ...             raise Empty
+    ...         return {"msg": "reply"}
+    >>> channel = Flaky()
+    >>> poll_in_slices(channel, slice_s=0.01)
+    >>> asyncio.run(channel.get_msg(timeout=60)), channel.polls
+    ({'msg': 'reply'}, 2)
+    """
+    original = channel.get_msg
+
+    async def get_msg(timeout: float | None = None):
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = None if deadline is None else deadline - time.monotonic()
+            try:
+                return await original(timeout=slice_s if left is None else max(0.0, min(slice_s, left)))
+            except Empty:
+                if left is not None and left <= slice_s:
+                    raise
+
+    channel.get_msg = get_msg
+
+
+class _SlicedPollingClient(NotebookClient):
+    """nbclient's client with its shell and IOPub channels polled in slices."""
+
+    async def async_start_new_kernel_client(self):
+        client = await super().async_start_new_kernel_client()
+        poll_in_slices(client.shell_channel)
+        poll_in_slices(client.iopub_channel)
+        return client
 
 STDERR_ALLOWED = (
     # progress bars written to stderr by tqdm's plain-text fallback are not problems
@@ -107,7 +170,7 @@ def execute_notebook(
     source = Path(source)
     out_dir = Path(out_dir)
     notebook = nbformat.read(source, as_version=4)
-    client = NotebookClient(
+    client = _SlicedPollingClient(
         notebook,
         timeout=timeout,
         kernel_name="python3",
