@@ -386,3 +386,23 @@ def test_governance_report_opens_offline(browser, tmp_path):
         _screenshot(page, "report-tampered-first-screen")
     finally:
         context.close()
+
+
+def test_dashboard_under_voila(lab_server, page):
+    """The one-page dashboard for non-coders: every declared panel appears under Voila and answers.
+
+    With a cold workspace cache the page first computes notebook 02's privacy sweep and
+    notebook 04's SHAP values (minutes on two cores); after ``make workbook`` it loads in seconds.
+    """
+    path = ROOT / "notebooks" / "dashboard.ipynb"
+    panels = declared_panels(path)
+    assert {"anonymization-explorer", "privacy-utility", "fairness-threshold",
+            "explain-person"} <= set(panels), panels
+    page.goto(f"{lab_server}/voila/render/{path.name}", wait_until="domcontentloaded",
+              timeout=RUN_TIMEOUT_S * 1000)
+    for name in panels:
+        page.locator(f".govkit-panel-{name}").first.wait_for(timeout=RUN_TIMEOUT_S * 1000)
+    errors = page.locator(".jp-OutputArea-output", has_text="Traceback")
+    assert errors.count() == 0, errors.first.inner_text()[:800]
+    _exercise_panels(page, page.locator("body"), panels, f"Voila {path.name}")
+    _screenshot(page, f"voila-{path.stem}")

@@ -1,5 +1,11 @@
 """Exercise checkers: each returns a Feedback with a helpful hint on a wrong answer."""
 
+from ._accountability import (
+    budget_spent_exercise,
+    head_hash_exercise,
+    mystery_ledger,
+    tampered_record_exercise,
+)
 from ._anonymization import (
     forgotten_quasi_identifier_exercise,
     homogeneity_exercise,
@@ -19,16 +25,20 @@ __all__ = [
     "Feedback",
     "attack_bound_exercise",
     "base_rate_gap_exercise",
+    "budget_spent_exercise",
     "composition_exercise",
     "equal_opportunity_threshold_exercise",
     "forgotten_quasi_identifier_exercise",
+    "head_hash_exercise",
     "homogeneity_exercise",
     "implied_fpr_exercise",
     "laplace_scale_exercise",
     "lime_spread_exercise",
+    "mystery_ledger",
     "pareto_choice_exercise",
     "smallest_group_exercise",
     "strongest_proxy_exercise",
+    "tampered_record_exercise",
     "top_feature_exercise",
     "unique_records_exercise",
 ]

@@ -1,5 +1,12 @@
 """The governance report (model card with its evidence), rendered from the ledger alone.
 
+Also what a reviewer looks at around it (notebook 05): which ledger to review
+(:func:`ledger_to_review`), the timeline of governance steps
+(:func:`timeline_frame`, :func:`stage_summary`, :func:`plot_timeline`), the
+privacy budget spent over time (:func:`budget_over_time`,
+:func:`plot_budget_over_time`) and tamper detection on a copy of the ledger
+(:func:`tamper_copy`, :func:`tamper_table`).
+
 Ledger records
 --------------
 ``report/intended_use`` (from :func:`record_intended_use`)
@@ -8,5 +15,34 @@ Ledger records
 """
 
 from ._report import LIBRARIES, GovernanceReport, build_report, record_intended_use
+from ._review import GOVERNANCE_STAGES, LedgerToReview, ledger_to_review, report_preview
+from ._tamper import TAMPER_ACTIONS, TamperedCopy, tamper_copy, tamper_table
+from ._timeline import (
+    STAGE_COLOURS,
+    budget_over_time,
+    plot_budget_over_time,
+    plot_timeline,
+    stage_summary,
+    timeline_frame,
+)
 
-__all__ = ["LIBRARIES", "GovernanceReport", "build_report", "record_intended_use"]
+__all__ = [
+    "GOVERNANCE_STAGES",
+    "LIBRARIES",
+    "STAGE_COLOURS",
+    "TAMPER_ACTIONS",
+    "GovernanceReport",
+    "LedgerToReview",
+    "TamperedCopy",
+    "budget_over_time",
+    "build_report",
+    "ledger_to_review",
+    "plot_budget_over_time",
+    "plot_timeline",
+    "record_intended_use",
+    "report_preview",
+    "stage_summary",
+    "tamper_copy",
+    "tamper_table",
+    "timeline_frame",
+]

@@ -1,5 +1,6 @@
 """ipywidgets panels for every stage: thin shells over pure, tested functions."""
 
+from ._accountability import render_tamper, tamper_panel
 from ._anonymization import anonymization_panel, class_size_bars, render_anonymization
 from ._explain import global_panel, person_panel, render_global, render_person
 from ._fairness import (
@@ -41,6 +42,8 @@ __all__ = [
     "render_person",
     "render_privacy_utility",
     "render_release",
+    "render_tamper",
     "render_threshold",
+    "tamper_panel",
     "threshold_panel",
 ]
