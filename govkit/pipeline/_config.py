@@ -114,7 +114,7 @@ class PipelineConfig:
     identifiers: tuple[str, ...] = ()
     numeric: tuple[str, ...] | None = None
     categorical: tuple[str, ...] | None = None
-    model_kind: str = "gradient_boosting"
+    model_kind: str = "logistic_regression"  # the workbook's reference model (notebooks 01, 03)
     intended_use: str = (
         "Teaching AI governance: predicting whether a 1994 US census respondent earned more "
         "than $50,000 a year. Not for decisions about people."

@@ -229,7 +229,7 @@ def _explanations(config, train, test, ledger, models):
     rows = test.frame.sample(n=min(config.explain_rows, len(test)), random_state=config.random_state).index
     explanations = {}
     for name in ("raw data", f"DP ({config.private_model})"):
-        explanations[name] = explain_shap(models[name], test, rows=rows, name=name,
+        explanations[name] = explain_shap(models[name], test, rows=rows, background=train, name=name,
                                           random_state=config.random_state, ledger=ledger)
     raw = explanations["raw data"]
     lime = TabularLime(models["raw data"], train, name="raw data")
