@@ -130,7 +130,7 @@ def ledger_to_review(
         return LedgerToReview(pipeline, "pipeline", message, seconds=time.perf_counter() - start)
     if verbose:
         print(f"{why} Running the headless pipeline on Adult into {folder}: about half a minute "
-              "with a warm cache, up to ten minutes on a cold one ...", flush=True)
+              "with a warm cache, a minute or two on a cold one ...", flush=True)
     with warnings.catch_warnings(record=True) as caught:
         # The run's own warnings (tiny intersectional groups) are written to its ledger and
         # listed on the report's first section; here they are summarised, not printed.
