@@ -148,7 +148,10 @@ class GovernanceReport:
         return render_markdown(self.title, self.meta, self.banner, self.sections, figure_dir)
 
     def _repr_html_(self) -> str:
-        return self.html()
+        # In a frame: the page's own style sheet would otherwise restyle the notebook around it.
+        from ._review import report_preview
+
+        return report_preview(self).data
 
     def write(self, out_dir: str | os.PathLike, *, stem: str = "report") -> dict[str, Path]:
         """Write ``<stem>.html``, ``<stem>.md`` and ``<stem>_files/*.png`` into ``out_dir``."""

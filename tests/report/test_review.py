@@ -96,3 +96,11 @@ def test_report_preview_frames_the_whole_page(ledger, ok):
     assert "height:300px" in preview
     assert "<style>" not in preview  # escaped inside srcdoc: it cannot restyle the notebook
     assert ("DOES NOT VERIFY" in preview) is (not ok)
+
+
+def test_a_report_displayed_in_a_notebook_keeps_its_style_sheet_to_itself(tmp_path):
+    ledger = Ledger(tmp_path / "ledger.jsonl")
+    ledger.append("datasets", "load")
+    shown = build_report(ledger)._repr_html_()
+    assert shown.startswith("<div class='govkit-report-preview'><iframe")
+    assert "<style" not in shown  # the page's CSS is escaped inside srcdoc, never live in the notebook
