@@ -26,6 +26,16 @@ def _isolated_workspace(tmp_path_factory):
             os.environ[key] = value
 
 
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close the figures a test leaves open (a test's own plots are its business; the next test's
+    count of open figures is not, and matplotlib warns past 20)."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
 @pytest.fixture(scope="session")
 def adult_train():
     from govkit.datasets import load_adult
