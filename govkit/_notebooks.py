@@ -30,6 +30,7 @@ __all__ = [
     "execute_notebook",
     "find_problems",
     "list_notebooks",
+    "patch_kernel_channels",
     "poll_in_slices",
 ]
 
@@ -59,19 +60,41 @@ def poll_in_slices(channel, slice_s: float = POLL_SLICE_S) -> None:
     >>> asyncio.run(channel.get_msg(timeout=60)), channel.polls
     ({'msg': 'reply'}, 2)
     """
-    original = channel.get_msg
+    channel.get_msg = _sliced(channel.get_msg, slice_s)
 
-    async def get_msg(timeout: float | None = None):
+
+def _sliced(get_msg, slice_s: float):
+    async def sliced_get_msg(timeout: float | None = None):
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             left = None if deadline is None else deadline - time.monotonic()
             try:
-                return await original(timeout=slice_s if left is None else max(0.0, min(slice_s, left)))
+                return await get_msg(timeout=slice_s if left is None else max(0.0, min(slice_s, left)))
             except Empty:
                 if left is not None and left <= slice_s:
                     raise
 
-    channel.get_msg = get_msg
+    return sliced_get_msg
+
+
+def patch_kernel_channels(slice_s: float = POLL_SLICE_S) -> None:
+    """Poll in slices in every asyncio kernel client of this process (Voila's, a Jupyter server's).
+
+    :func:`poll_in_slices` for clients we create; this for the ones a server
+    creates, e.g. Voila executing a dashboard (same stall, jupyter/nbclient#312).
+    Idempotent.
+    """
+    from jupyter_client.channels import AsyncZMQSocketChannel
+
+    if getattr(AsyncZMQSocketChannel.get_msg, "govkit_sliced", False):
+        return
+    original = AsyncZMQSocketChannel.get_msg
+
+    async def get_msg(self, timeout: float | None = None):
+        return await _sliced(lambda timeout: original(self, timeout=timeout), slice_s)(timeout)
+
+    get_msg.govkit_sliced = True
+    AsyncZMQSocketChannel.get_msg = get_msg
 
 
 class _SlicedPollingClient(NotebookClient):

@@ -110,7 +110,10 @@ def lab_server(tmp_path_factory):
     log = open(home / "server.log", "w")  # noqa: SIM115 - closed in teardown
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "jupyter", "lab",
+            # JupyterLab, with Voila's kernel clients polling in slices (see patch_kernel_channels)
+            sys.executable, "-c",
+            "import sys; from govkit._notebooks import patch_kernel_channels; patch_kernel_channels(); "
+            "from jupyterlab.labapp import main; sys.exit(main())",
             "--no-browser", "--allow-root",
             "--ip", "127.0.0.1", f"--port={port}",
             "--ServerApp.token=", "--ServerApp.password=",
@@ -331,7 +334,8 @@ def test_notebook_in_jupyterlab(path, lab_server, page, request):
     _screenshot(page, f"lab-{path.stem}")
 
 
-def test_start_here_under_voila(lab_server, page):
+def test_start_here_under_voila(lab_server, page, request):
+    request.addfinalizer(lambda: _shut_down_kernels(lab_server))
     path = ROOT / "notebooks" / "00_start_here.ipynb"
     page.goto(f"{lab_server}/voila/render/{path.name}", wait_until="domcontentloaded",
               timeout=300_000)
@@ -388,7 +392,8 @@ def test_governance_report_opens_offline(browser, tmp_path):
         context.close()
 
 
-def test_dashboard_under_voila(lab_server, page):
+def test_dashboard_under_voila(lab_server, page, request):
+    request.addfinalizer(lambda: _shut_down_kernels(lab_server))
     """The one-page dashboard for non-coders: every declared panel appears under Voila and answers.
 
     With a cold workspace cache the page first computes notebook 02's privacy sweep and
