@@ -6,7 +6,6 @@ record that fails verification, the budget's totals as recorded, the head hash.
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,7 +13,7 @@ from pathlib import Path
 from govkit.ledger import GENESIS_HASH, Ledger, verify
 from govkit.report import budget_over_time, tamper_copy
 
-from ._feedback import Feedback
+from ._feedback import Feedback, number_answer
 
 __all__ = [
     "budget_spent_exercise",
@@ -29,20 +28,6 @@ _MIN_PREFIX = 12
 
 def _path(ledger: Ledger | str | os.PathLike) -> Path:
     return ledger.path if isinstance(ledger, Ledger) else Path(ledger)
-
-
-def _number(answer: object, example: str) -> float | Feedback:
-    if answer is None:
-        return Feedback.no_answer(example)
-    if isinstance(answer, bool):
-        return Feedback(False, f"Answer with a number, e.g. {example}.")
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        return Feedback(False, f"Answer with a number, e.g. {example}.")
-    if not math.isfinite(value):
-        return Feedback(False, "Answer with a finite number.")
-    return value
 
 
 def mystery_ledger(
@@ -95,7 +80,7 @@ def tampered_record_exercise(mystery: str | os.PathLike, answer: object) -> Feed
     if result.ok:
         return Feedback(False, f"The ledger at {mystery} verifies: nothing in it was edited. Pass "
                                "the mystery copy (the path mystery_ledger returned).")
-    value = _number(answer, "12")
+    value = number_answer(answer, "12")
     if isinstance(value, Feedback):
         return value
     right = result.bad_record
@@ -157,7 +142,7 @@ def budget_spent_exercise(ledger: Ledger | str | os.PathLike, answer: object) ->
     if isinstance(answer, (str, bytes)) or not isinstance(answer, Sequence) or len(answer) != 2:
         return Feedback(False, "Answer with two numbers in a tuple: (accountant, plain sum), "
                                "e.g. (1.23, 1.5).")
-    values = [_number(a, "1.23") for a in answer]
+    values = [number_answer(a, "1.23") for a in answer]
     for value in values:
         if isinstance(value, Feedback):
             return value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import math
 from dataclasses import dataclass
 
 __all__ = ["Feedback"]
@@ -49,3 +50,18 @@ class Feedback:
             f"<div style='border-left:4px solid {colour};padding:4px 8px'><b>{mark}</b> "
             f"{html.escape(self.message)}</div>"
         )
+
+
+def number_answer(answer: object, example: str) -> float | Feedback:
+    """An exercise answer as a float, or the Feedback that says why it is not one."""
+    if answer is None:
+        return Feedback.no_answer(example)
+    if isinstance(answer, bool):
+        return Feedback(False, f"Answer with a number, e.g. {example}.")
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return Feedback(False, f"Answer with a number, e.g. {example}.")
+    if not math.isfinite(value):
+        return Feedback(False, "Answer with a finite number.")
+    return value

@@ -15,7 +15,7 @@ from govkit.exceptions import BudgetExceededError
 from govkit.privacy import PrivacyBudget, dp_tpr_bound, epsilon_of
 from govkit.privacy._domain import ADULT_NUMERIC_BOUNDS
 
-from ._feedback import Feedback
+from ._feedback import Feedback, number_answer
 
 __all__ = ["attack_bound_exercise", "composition_exercise", "laplace_scale_exercise"]
 
@@ -23,20 +23,6 @@ HOURS_EPSILON = 0.5
 COMPOSITION_SIGMA = 20.0
 COMPOSITION_BUDGET = {"epsilon": 1.0, "delta": 1e-6}
 ATTACK_EPSILON, ATTACK_DELTA, ATTACK_FPR = 1.0, 1e-5, 0.001
-
-
-def _number(answer, example: str) -> float | Feedback:
-    if answer is None:
-        return Feedback.no_answer(example)
-    if isinstance(answer, bool):
-        return Feedback(False, f"Answer with a number, e.g. {example}.")
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        return Feedback(False, f"Answer with a number, e.g. {example}.")
-    if not math.isfinite(value):
-        return Feedback(False, "Answer with a finite number.")
-    return value
 
 
 def _close(a: float, b: float, rel: float = 0.01) -> bool:
@@ -60,7 +46,7 @@ def laplace_scale_exercise(answer: object) -> Feedback:
     lower, upper = ADULT_NUMERIC_BOUNDS["hours-per-week"]
     sensitivity = max(abs(lower), abs(upper))  # add/remove one record
     right = sensitivity / HOURS_EPSILON
-    value = _number(answer, "12.5")
+    value = number_answer(answer, "12.5")
     if isinstance(value, Feedback):
         return value
     if _close(value, right):
@@ -111,7 +97,7 @@ def composition_exercise(answer: object) -> Feedback:
     True
     """
     right, single = _releases_that_fit()
-    value = _number(answer, "7")
+    value = number_answer(answer, "7")
     if isinstance(value, Feedback):
         return value
     naive = math.floor(COMPOSITION_BUDGET["epsilon"] / single)
@@ -142,7 +128,7 @@ def attack_bound_exercise(answer: object) -> Feedback:
     True
     """
     right = float(dp_tpr_bound(ATTACK_EPSILON, ATTACK_DELTA, ATTACK_FPR))
-    value = _number(answer, "0.05")
+    value = number_answer(answer, "0.05")
     if isinstance(value, Feedback):
         return value
     if _close(value, right, rel=0.02):
