@@ -8,6 +8,15 @@ category (``categorical_features`` in LIME's terms), and to decode every
 perturbed matrix back to a raw frame before calling the model, so the model
 only ever sees values that exist. No library ships this round trip for pandas
 frames with missing values, hence this small module.
+
+A value the background never had (a category seen only in the test split, or
+a missing value in a column that had none) is refused by default; with
+``encode(..., unseen="extend")`` it gets a new code of its own that decodes
+back to the value itself, so the model treats it exactly as it treats any
+unseen value (a one-hot encoder with ``handle_unknown="ignore"``: all zeros).
+LIME never samples such a code (it samples the background's codes at their
+frequencies); it only appears in the explained row and in its label,
+``"<value> (not in the training data)"``.
 """
 
 from __future__ import annotations
@@ -23,6 +32,8 @@ from govkit.exceptions import DataQualityWarning
 __all__ = ["CategoryCodec"]
 
 MISSING_LABEL = "missing"
+UNSEEN_SUFFIX = " (not in the training data)"
+UNSEEN_CHOICES = ("raise", "extend")
 
 UNSEEN_CATEGORY = (
     "column {column!r}: value {value!r} does not occur in the background data the explainer "
@@ -33,6 +44,7 @@ MISSING_NUMERIC_ROW = (
     "column {column!r}: the row to explain has a missing value, and LIME cannot perturb a "
     "missing number. Fill it (e.g. with the training median) or explain another row."
 )
+_BAD_UNSEEN = "unseen: got {value!r}; use 'raise' (refuse unseen values) or 'extend' (give them codes)."
 FILLED_NUMERIC = (
     "columns {columns}: {count} missing numeric value(s) in the background data were replaced "
     "by the column median for LIME's feature statistics only (LIME cannot handle missing "
@@ -59,7 +71,12 @@ class CategoryCodec:
         Positions of the categorical columns (LIME's ``categorical_features``).
     categorical_names : dict
         Position -> list of category labels, indexed by code (LIME's
-        ``categorical_names``).
+        ``categorical_names``); labels of unseen values are appended as
+        they are met.
+    unseen : dict
+        Column -> values the background never had, in the order
+        ``encode(..., unseen="extend")`` met them (``None`` for a missing
+        value); their codes follow the background's own.
 
     Examples
     --------
@@ -71,6 +88,11 @@ class CategoryCodec:
     [[30.0, 0.0], [40.0, 1.0]]
     >>> codec.decode(codec.encode(frame))["sex"].tolist()
     ['F', nan]
+    >>> new = pd.DataFrame({"age": [50], "sex": ["X"]})
+    >>> codec.encode(new, unseen="extend").tolist(), codec.categorical_names[1]
+    ([[50.0, 2.0]], ['F', 'missing', 'X (not in the training data)'])
+    >>> codec.decode(codec.encode(new, unseen="extend"))["sex"].tolist()
+    ['X']
     """
 
     def __init__(self, frame: pd.DataFrame, *, categorical: list[str]) -> None:
@@ -85,6 +107,8 @@ class CategoryCodec:
             levels = sorted(pd.unique(values.dropna()).tolist(), key=str)
             self.levels[column] = levels
             self.missing_code[column] = len(levels) if values.isna().any() else None
+        # values the background never had, met by encode(..., unseen="extend"), per column
+        self.unseen: dict[str, list[Any]] = {column: [] for column in self.categorical}
         self.categorical_indices = [self.features.index(c) for c in self.categorical]
         self.categorical_names = {}
         for column in self.categorical:
@@ -94,8 +118,20 @@ class CategoryCodec:
                 labels.append(label)
             self.categorical_names[self.features.index(column)] = labels
 
-    def encode(self, frame: pd.DataFrame) -> np.ndarray:
-        """Return the float matrix of codes for ``frame`` (columns in :attr:`features` order)."""
+    def encode(self, frame: pd.DataFrame, *, unseen: str = "raise") -> np.ndarray:
+        """Return the float matrix of codes for ``frame`` (columns in :attr:`features` order).
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame
+        unseen : {"raise", "extend"}
+            What to do with a category the background never had (or a missing
+            value in a column that had none): refuse it with a ``ValueError``
+            naming the column and the value, or give it a new code of its own
+            that decodes back to the value (see :attr:`unseen`).
+        """
+        if unseen not in UNSEEN_CHOICES:
+            raise ValueError(_BAD_UNSEEN.format(value=unseen))
         out = np.empty((len(frame), len(self.features)), dtype=float)
         for j, column in enumerate(self.features):
             values = frame[column]
@@ -103,17 +139,35 @@ class CategoryCodec:
                 out[:, j] = pd.to_numeric(values).to_numpy(dtype=float, na_value=np.nan)
                 continue
             mapping = {level: code for code, level in enumerate(self.levels[column])}
-            codes = values.map(mapping)
-            unseen = values.notna() & codes.isna()
-            if unseen.any():
-                raise ValueError(UNSEEN_CATEGORY.format(column=column, value=values[unseen].iloc[0]))
-            if values.isna().any():
-                missing = self.missing_code[column]
-                if missing is None:  # a gap the background never had: its own new code
-                    raise ValueError(UNSEEN_CATEGORY.format(column=column, value=None))
-                codes = codes.fillna(missing)
+            codes = values.map(mapping).astype("float64")
+            if values.isna().any() and self.missing_code[column] is not None:
+                codes = codes.where(values.notna(), self.missing_code[column])
+            strange = codes.isna()
+            if strange.any():
+                if unseen == "raise":
+                    first = values[strange].iloc[0]
+                    raise ValueError(UNSEEN_CATEGORY.format(
+                        column=column, value=None if pd.isna(first) else first))
+                codes = codes.copy()
+                for position in np.flatnonzero(strange.to_numpy()):
+                    codes.iloc[position] = self._unseen_code(column, values.iloc[position])
             out[:, j] = codes.to_numpy(dtype=float)
         return out
+
+    def _unseen_code(self, column: str, value: Any) -> int:
+        """The code of a value the background never had; a new one (and its label) if needed."""
+        value = None if pd.isna(value) else value
+        extra = self.unseen[column]
+        if value not in extra:
+            extra.append(value)
+            # appended in place: LIME holds this very list as the column's categorical_names
+            name = MISSING_LABEL if value is None else str(value)
+            self.categorical_names[self.features.index(column)].append(name + UNSEEN_SUFFIX)
+        return self.first_unseen_code(column) + extra.index(value)
+
+    def first_unseen_code(self, column: str) -> int:
+        """The first code given to values the background never had in ``column``."""
+        return len(self.levels[column]) + (self.missing_code[column] is not None)
 
     def decode(self, codes: np.ndarray) -> pd.DataFrame:
         """Return the raw frame for a matrix of codes (numbers are passed through as floats)."""
@@ -123,8 +177,10 @@ class CategoryCodec:
             if column not in self.levels:
                 columns[column] = pd.Series(codes[:, j])
                 continue
-            # the code of "missing" is len(levels), which indexes the trailing None
-            levels = np.asarray([*self.levels[column], None], dtype=object)
+            # the code of "missing" is len(levels), which indexes the None after the levels;
+            # values unseen in the background follow (their codes decode to the value itself)
+            missing = [None] if self.missing_code[column] is not None or not self.unseen[column] else []
+            levels = np.asarray([*self.levels[column], *missing, *self.unseen[column]], dtype=object)
             index = np.clip(np.rint(codes[:, j]).astype(np.int64), 0, len(levels) - 1)
             values = pd.Series(levels[index], dtype=object)
             try:

@@ -19,6 +19,20 @@ LIME's model calls run with one OpenMP thread (threadpoolctl): a batch of
 laptop scikit-learn's OpenMP threads contend so badly that one call took ten
 times longer (measured on this project's 2-core machines: 2.5 s vs 0.27 s).
 
+Rows the training data did not prepare LIME for are explained, not refused
+(a valid dataset must never fail late):
+
+- a category that occurs only in the rows to explain (a test-only postcode)
+  is handled the way the model handles it: its code decodes back to the
+  value itself, so a one-hot encoder with ``handle_unknown="ignore"`` sees
+  all zeros, exactly as in ``predict_proba``; LIME shows it as
+  ``postcode=12345 (not in the training data)``;
+- a missing number cannot be perturbed (LIME bins numbers at quartiles), so
+  the row is explained as the model sees it after imputation: the gap is
+  filled with the model's own imputer value (its ``SimpleImputer``'s
+  ``statistics_``) or, for a model without one, the background median.
+  :attr:`LimeExplanation.imputed` and :attr:`LimeResult.notes` say so.
+
 Reseeding sets the ``random_state`` attributes of the lime explainer, its
 ``LimeBase`` and its discretizer (lime 0.2.0.1, the final release); a test
 checks that this matches a fresh explainer built with the same seed.
@@ -32,6 +46,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from lime.lime_tabular import LimeTabularExplainer
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
 from threadpoolctl import threadpool_limits
 
 from govkit.datasets import Dataset
@@ -47,7 +63,7 @@ from ._checks import (
     model_name,
     row_positions,
 )
-from ._codec import MISSING_NUMERIC_ROW, CategoryCodec
+from ._codec import CategoryCodec
 
 __all__ = ["LimeExplanation", "LimeResult", "TabularLime", "explain_lime"]
 
@@ -59,6 +75,14 @@ _ROW_TYPE = (
     "pass e.g. data.X.iloc[5]."
 )
 _ROW_COUNT = "row: expected exactly one row, got {n}; pass e.g. data.X.iloc[[5]]."
+_IMPUTED_NOTE = (
+    "{rows} of {total} explained row(s) had missing numbers ({columns}): each is explained as the "
+    "model sees it after imputation, the gap filled with {source}."
+)
+_UNSEEN_NOTE = (
+    "{rows} of {total} explained row(s) had categories not in the training data ({columns}): "
+    "handled as the model handles them (an unknown category; all zeros after one-hot encoding)."
+)
 _NOT_EXPLAINER = (
     "explainer: expected a govkit.explain.TabularLime, got {kind}; build one with "
     "TabularLime(model, background=train)."
@@ -92,6 +116,12 @@ class LimeExplanation:
         The row's index label.
     native : lime.explanation.Explanation
         lime's own object (``as_list()``, ``as_pyplot_figure()``, ...).
+    imputed : dict
+        Column -> the value a missing number was filled with before explaining
+        (the row as the model sees it after imputation); empty when none was.
+    unseen : tuple of str
+        Columns whose category does not occur in the background (handled as
+        an unknown category, as the model does).
     """
 
     weights: pd.Series
@@ -104,6 +134,8 @@ class LimeExplanation:
     random_state: int
     row: Any = None
     native: Any = None
+    imputed: dict = field(default_factory=dict)
+    unseen: tuple = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -125,6 +157,9 @@ class LimeResult:
     parameters : dict
         ``num_samples``, ``random_state`` (the seed of every row), ``discretizer``,
         ``kernel_width``, ``background_rows``.
+    notes : tuple of str
+        Rows explained after imputing a missing number, or with a category
+        not in the training data (column names and counts, never values).
     """
 
     weights: pd.DataFrame
@@ -134,6 +169,7 @@ class LimeResult:
     explanations: list = field(default_factory=list)
     model: str = ""
     parameters: dict = field(default_factory=dict)
+    notes: tuple = ()
 
     def __len__(self) -> int:
         return len(self.weights)
@@ -212,6 +248,9 @@ class TabularLime:
         self.background_fingerprint = fingerprint(frame)
         self.codec = CategoryCodec(frame, categorical=categorical)
         training = self.codec.fill_numeric(self.codec.encode(frame))
+        self.imputation, self.imputation_source = _imputation_values(
+            model, self.codec.numeric, frame
+        )
         if isinstance(background, Dataset):
             class_names = [f"not {background.positive_label}", str(background.positive_label)]
         else:
@@ -258,11 +297,20 @@ class TabularLime:
             raise TypeError(_ROW_TYPE.format(kind=type(row).__name__))
         if len(frame) != 1:
             raise ValueError(_ROW_COUNT.format(n=len(frame)))
-        frame = align_features(self.model, frame)
-        for column in self.codec.numeric:
-            if pd.isna(frame[column].iloc[0]):
-                raise ValueError(MISSING_NUMERIC_ROW.format(column=column))
-        return frame
+        return align_features(self.model, frame)
+
+    def _as_the_model_sees_it(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, float]]:
+        """Fill the row's missing numbers with the model's imputation values (a copy)."""
+        gaps = [c for c in self.codec.numeric if pd.isna(frame[c].iloc[0])]
+        if not gaps:
+            return frame, {}
+        filled = frame.copy()
+        values = {c: float(self.imputation[c]) for c in gaps}
+        for column, value in values.items():
+            filled[column] = pd.Series([value], index=filled.index).astype(
+                filled[column].dtype if pd.api.types.is_float_dtype(filled[column]) else float
+            )
+        return filled, values
 
     def explain(
         self, row: Any, *, num_samples: int = DEFAULT_SAMPLES, random_state: int = 0
@@ -283,8 +331,12 @@ class TabularLime:
         LimeExplanation
         """
         num_samples = check_int("num_samples", num_samples, minimum=10)
-        frame = self._one_row(row)
-        codes = self.codec.encode(frame)[0]
+        frame, imputed = self._as_the_model_sees_it(self._one_row(row))
+        codes = self.codec.encode(frame, unseen="extend")[0]
+        unseen = tuple(
+            c for c in self.codec.categorical
+            if int(codes[self.codec.features.index(c)]) >= self.codec.first_unseen_code(c)
+        )
         self._reseed(random_state)
         with threadpool_limits(limits=1, user_api="openmp"):
             native = self.lime_explainer.explain_instance(
@@ -311,6 +363,8 @@ class TabularLime:
             random_state=int(random_state),
             row=frame.index[0],
             native=native,
+            imputed=imputed,
+            unseen=unseen,
         )
 
 
@@ -363,6 +417,18 @@ def explain_lime(
         for p in positions
     ]
     index = frame.index[positions]
+    notes = []
+    imputed = [e for e in explanations if e.imputed]
+    if imputed:
+        columns = sorted({c for e in imputed for c in e.imputed})
+        notes.append(_IMPUTED_NOTE.format(rows=len(imputed), total=len(explanations),
+                                          columns=", ".join(columns),
+                                          source=explainer.imputation_source))
+    unseen = [e for e in explanations if e.unseen]
+    if unseen:
+        columns = sorted({c for e in unseen for c in e.unseen})
+        notes.append(_UNSEEN_NOTE.format(rows=len(unseen), total=len(explanations),
+                                         columns=", ".join(columns)))
     result = LimeResult(
         weights=pd.DataFrame([e.weights for e in explanations], index=index),
         conditions=pd.DataFrame([e.conditions for e in explanations], index=index),
@@ -380,6 +446,7 @@ def explain_lime(
             "background_rows": explainer.background_rows,
             "categorical_handling": "label-encoded categories (categorical_features)",
         },
+        notes=tuple(notes),
     )
     if ledger is not None:
         importance = result.importance()
@@ -395,6 +462,49 @@ def explain_lime(
                 "mean_abs_weight": {k: float(v) for k, v in importance.items()},
                 "mean_fidelity": float(result.fidelity.mean()),
                 "min_fidelity": float(result.fidelity.min()),
+                "rows_imputed": len(imputed),
+                "rows_with_unseen_categories": len(unseen),
+                "notes": list(result.notes),
             },
         )
     return result
+
+
+def _imputation_values(model: Any, numeric: list[str], background: pd.DataFrame):
+    """What the model fills a missing number with, per numeric column, and where that came from.
+
+    A pipeline whose first step is a fitted ``ColumnTransformer`` holding a
+    ``SimpleImputer`` (alone or first in a sub-pipeline) fills gaps with that
+    imputer's ``statistics_``: govkit's reference recipe does (median). Columns
+    no imputer covers fall back to the background median.
+    """
+    values: dict[str, float] = {}
+    steps = getattr(model, "steps", None)
+    first = steps[0][1] if steps else None
+    if isinstance(first, ColumnTransformer) and hasattr(first, "transformers_"):
+        for _, transformer, columns in first.transformers_:
+            inner = transformer.steps[0][1] if hasattr(transformer, "steps") else transformer
+            statistics = getattr(inner, "statistics_", None)
+            if not isinstance(inner, SimpleImputer) or statistics is None:
+                continue
+            if not all(isinstance(c, str) for c in columns) or len(columns) != len(statistics):
+                continue
+            for column, value in zip(columns, statistics, strict=True):
+                if column in numeric:
+                    try:
+                        values[column] = float(value)
+                    except (TypeError, ValueError):
+                        continue
+    from_model = set(values)
+    medians = background[numeric].apply(pd.to_numeric, errors="coerce").median()
+    for column in numeric:
+        if column not in values:
+            median = medians.get(column)
+            values[column] = 0.0 if median is None or pd.isna(median) else float(median)
+    if not from_model:
+        source = "the background median"
+    elif from_model >= set(numeric):
+        source = "the model's own imputer value (its SimpleImputer statistics)"
+    else:
+        source = "the model's own imputer value where it has one, else the background median"
+    return values, source
