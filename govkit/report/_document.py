@@ -68,8 +68,9 @@ class Section:
 
 
 _CSS = """
-body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;max-width:1050px;
-margin:24px auto;padding:0 16px;color:#1f2328;line-height:1.45}
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,'Noto Sans SC',
+'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei','WenQuanYi Micro Hei',sans-serif;
+max-width:1050px;margin:24px auto;padding:0 16px;color:#1f2328;line-height:1.45}
 h1{font-size:1.7em;margin-bottom:4px}h2{border-bottom:1px solid #d0d7de;padding-bottom:4px;margin-top:32px}
 .meta{color:#59636e;font-size:.9em}
 .ok,.bad,.notice{padding:10px 14px;border-radius:6px;margin:12px 0}

@@ -15,6 +15,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from govkit._fonts import use_cjk_fallback
+
 from ._document import Section
 
 __all__ = [
@@ -201,6 +203,7 @@ _PRIVATE_OPERATIONS = ("dp_count", "dp_sum", "dp_mean", "dp_histogram", "train_p
 
 
 def _budget_figure(charges: list[Record]) -> plt.Figure:
+    use_cjk_fallback()  # labels can hold the data's own names (a budget named in Chinese)
     fig, ax = plt.subplots(figsize=(7.5, 3.2))
     steps = np.arange(1, len(charges) + 1)
     spent = [c["metrics"].get("budget_spent_epsilon") for c in charges]
@@ -391,6 +394,7 @@ def fairness_section(records: list[Record]) -> Section:
 
 def _importance_figure(importance: Mapping[str, float], title: str) -> plt.Figure:
     items = sorted(importance.items(), key=lambda kv: kv[1])[-10:]
+    use_cjk_fallback()  # feature names are the data's column names (性别, 收入, ...)
     fig, ax = plt.subplots(figsize=(6.5, 0.3 * len(items) + 1.0))
     ax.barh([k for k, _ in items], [v for _, v in items], color="#4C72B0")
     ax.set_xlabel("mean |SHAP value|")

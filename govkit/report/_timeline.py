@@ -23,6 +23,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from govkit._fonts import use_cjk_fallback
 from govkit.ledger import STAGES, Ledger
 
 from ._report import _read_records
@@ -369,6 +370,7 @@ def plot_budget_over_time(
         return fig
     sizes = frame.groupby("budget", sort=False).agg(n=("charge", "size"), last=("record", "max"))
     chosen = sizes.sort_values(["n", "last"], ascending=False).index[:max_budgets]
+    use_cjk_fallback()  # budget names come from the config (a run named in Chinese)
     fig, axes = plt.subplots(len(chosen), 1, figsize=(9.5, 2.9 * len(chosen)), squeeze=False)
     for ax, name in zip(axes[:, 0], chosen, strict=True):
         part = frame[frame["budget"] == name]
