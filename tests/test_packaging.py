@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+import os
 import re
+import sys
+import tomllib
+from importlib import metadata
 from pathlib import Path
 
 import pytest
 import yaml
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    tomllib = pytest.importorskip("tomli")
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[1]
+SUPPORTED_PYTHONS = ("3.11", "3.12", "3.13")
+BINDER_PYTHON = "3.12"
+# A Linux x86_64 CPython marker environment; the Python version is filled in per test.
+BINDER_MARKERS = {
+    "python_version": BINDER_PYTHON,
+    "python_full_version": BINDER_PYTHON + ".0",
+    "sys_platform": "linux",
+    "platform_system": "Linux",
+    "platform_machine": "x86_64",
+    "os_name": "posix",
+    "implementation_name": "cpython",
+    "platform_python_implementation": "CPython",
+}
 
 
 def _name(requirement: str) -> str:
@@ -24,26 +38,100 @@ def _pyproject():
     return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
 
-def test_environment_yml_and_pyproject_describe_the_same_packages():
-    project = _pyproject()["project"]
-    declared = {_name(r) for r in project["dependencies"]}
-    declared |= {_name(r) for r in project["optional-dependencies"]["dev"]}
+def _lock_lines():
+    for line in (ROOT / "requirements" / "lock.txt").read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            yield Requirement(line)
 
+
+def _locked(markers=None):
+    sys.path.insert(0, str(ROOT / "requirements"))
+    try:
+        from make_environment import locked_versions
+    finally:
+        sys.path.pop(0)
+    return locked_versions(ROOT / "requirements" / "lock.txt", markers)
+
+
+def _declared():
+    project = _pyproject()["project"]
+    return [Requirement(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"]]
+
+
+def test_lock_pins_every_package_exactly():
+    lines = list(_lock_lines())
+    assert len(lines) > 50
+    for requirement in lines:
+        (pin,) = requirement.specifier  # one specifier ...
+        assert pin.operator == "==", requirement  # ... and it is an exact pin
+
+
+def test_lock_satisfies_pyproject_on_every_supported_python():
+    """Each direct dependency is locked, within pyproject's range, for each supported Python."""
+    for python in SUPPORTED_PYTHONS:
+        markers = {**BINDER_MARKERS, "python_version": python, "python_full_version": python + ".0"}
+        locked = _locked(markers)
+        for requirement in _declared():
+            name = canonicalize_name(requirement.name)
+            assert name in locked, f"{name} is in pyproject.toml but not in the lock (make lock)"
+            assert requirement.specifier.contains(locked[name]), (
+                f"Python {python}: the lock has {name}=={locked[name]}, outside pyproject's "
+                f"{requirement.specifier}; run make lock"
+            )
+
+
+def test_installed_packages_are_the_locked_ones():
+    """make test runs on the lock; `make test-latest` (GOVKIT_UNLOCKED=1) on purpose does not."""
+    if os.environ.get("GOVKIT_UNLOCKED"):
+        pytest.skip("make test-latest: the newest releases, not the lock")
+    locked = _locked(None)  # None: this interpreter's own markers
+    drift = {}
+    for name, version in locked.items():
+        try:
+            installed = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            installed = None
+        if installed != version:
+            drift[name] = (version, installed)
+    assert not drift, f"installed packages differ from requirements/lock.txt (locked, installed): {drift}"
+
+
+def test_environment_yml_is_the_lock_for_binder():
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
     assert env["channels"] == ["conda-forge"]
-    conda, pip = set(), set()
-    for entry in env["dependencies"]:
-        if isinstance(entry, dict):
-            pip |= {_name(r) for r in entry["pip"] if not r.startswith("-e")}
-            assert "-e ." in entry["pip"], "Binder must install govkit itself"
-        else:
-            conda.add(_name(entry))
-    conda -= {"python", "pip"}
-    assert conda | pip == declared, (
-        f"only in pyproject: {sorted(declared - conda - pip)}; "
-        f"only in environment.yml: {sorted((conda | pip) - declared)}"
-    )
-    assert not conda & pip, f"listed twice: {sorted(conda & pip)}"
+    conda = [entry for entry in env["dependencies"] if isinstance(entry, str)]
+    assert conda == [f"python={BINDER_PYTHON}", "pip"]
+    (pip_section,) = [entry["pip"] for entry in env["dependencies"] if isinstance(entry, dict)]
+    assert "-e ." in pip_section, "Binder must install govkit itself"
+    pinned = {}
+    for line in pip_section:
+        if line != "-e .":
+            requirement = Requirement(line)
+            (pin,) = requirement.specifier
+            pinned[canonicalize_name(requirement.name)] = pin.version
+    assert pinned == _locked(BINDER_MARKERS), "environment.yml drifted from the lock: run make lock"
+
+
+def test_supported_pythons_agree():
+    project = _pyproject()["project"]
+    assert project["requires-python"] == f">={SUPPORTED_PYTHONS[0]}"
+    classifiers = {c.rsplit(" :: ", 1)[1] for c in project["classifiers"]
+                   if c.startswith("Programming Language :: Python :: 3.")}
+    assert classifiers == set(SUPPORTED_PYTHONS)
+    assert BINDER_PYTHON in SUPPORTED_PYTHONS
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"Python {SUPPORTED_PYTHONS[0]} to {SUPPORTED_PYTHONS[-1]}" in readme
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    low, high = (tuple(int(x) for x in v.split(".")) for v in (SUPPORTED_PYTHONS[0], SUPPORTED_PYTHONS[-1]))
+    assert f"{low} <= sys.version_info[:2] <= {high}" in makefile
+
+
+def test_make_installs_the_lock():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^LOCK\s*:=\s*requirements/lock.txt$", makefile, re.M)
+    assert "pip install --quiet -c $(LOCK) -e" in makefile
+    assert re.search(r"^test-latest:", makefile, re.M) and re.search(r"^lock:", makefile, re.M)
 
 
 def test_no_backward_pins_on_the_numeric_stack():
