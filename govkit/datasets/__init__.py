@@ -1,4 +1,11 @@
-"""Load data with its column roles: UCI Adult (shipped) or an analyst's own CSV."""
+"""Load data with its column roles: UCI Adult (shipped) or an analyst's own CSV.
+
+- :func:`load_adult`, :func:`from_csv` (encoding, separator and decimal mark
+  detected and recorded), :func:`make_credit`, :class:`Dataset`.
+- Before any work: :meth:`Dataset.profile`, :func:`check_data`, and the
+  direct-identifier detector :func:`find_identifiers` /
+  :func:`check_identifiers` (the anonymization stage refuses undeclared ones).
+"""
 
 from ._adult import (
     ADULT_COLUMNS,
@@ -13,6 +20,8 @@ from ._adult import (
 from ._csv import from_csv
 from ._dataset import Dataset, record_load
 from ._identifiers import SYNTHETIC_IDENTIFIERS, add_synthetic_identifiers
+from ._identifying import check_identifiers, find_identifiers
+from ._profile import DataCheck, check_data
 from ._synthetic import CREDIT_POSTCODES, make_credit
 from ._tour import group_summary, missing_summary, plot_group_summary, roles_table
 
@@ -25,9 +34,13 @@ __all__ = [
     "ADULT_SHA256",
     "ADULT_SOURCE",
     "SYNTHETIC_IDENTIFIERS",
+    "DataCheck",
     "Dataset",
     "add_synthetic_identifiers",
     "adult_data_dir",
+    "check_data",
+    "check_identifiers",
+    "find_identifiers",
     "from_csv",
     "group_summary",
     "load_adult",

@@ -2,8 +2,16 @@
 
 Every stage of the workbook accepts a :class:`Dataset`. The roles say which
 column is the target (and which label is the positive outcome), which are
-protected attributes, quasi-identifiers and direct identifiers, and which
-columns are numeric or categorical.
+protected attributes, quasi-identifiers and direct identifiers, which columns
+are kept out of the model (``exclude``) or were checked and are not
+identifiers (``not_identifiers``), and which columns are numeric or
+categorical.
+
+Every column that is not the target, a direct identifier or excluded is a
+model feature and gets a kind: the declared one, or else inferred from its
+dtype (numbers are numeric, everything else categorical). Declaring some
+columns never removes the others; the only way to keep a column out of the
+model is to name it in ``identifiers`` or ``exclude``.
 """
 
 from __future__ import annotations
@@ -12,7 +20,8 @@ import dataclasses
 import difflib
 import hashlib
 import json
-from collections.abc import Iterable
+import types
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 from typing import Any
 
@@ -60,6 +69,25 @@ _POSITIVE_NOT_FOUND = (
     "positive_label: {label!r} does not occur in target column {column!r}, whose values are "
     "{values}; pass one of them as positive_label."
 )
+_BOTH_KINDS = (
+    "numeric/categorical: column(s) {columns} are listed in both numeric and categorical; a "
+    "column has one kind. Remove each from one of the two lists."
+)
+_NOT_IDENTIFIER_OVERLAP = (
+    "not_identifiers: column {column!r} is also listed in identifiers; not_identifiers states "
+    "that a column is not a direct identifier. Keep it in one of the two lists."
+)
+_EXCLUDED_IDENTIFIER = (
+    "exclude: column {column!r} is also listed in identifiers; a direct identifier is never a "
+    "model feature anyway. Keep it in identifiers only."
+)
+_BAD_READ_OPTIONS = (
+    "Dataset: read_options must be a mapping (how the file was read, e.g. "
+    "{{'encoding': 'utf-8', 'sep': ','}}) or None, got {kind}."
+)
+#: Name of the DataFrame.attrs entry that carries a Dataset's not_identifiers along with
+#: ``Dataset.X``, so that a stage rebuilding a Dataset from X keeps the user's statement.
+NOT_IDENTIFIERS_ATTR = "govkit_not_identifiers"
 _NOT_NUMERIC = (
     "numeric: column {column!r} has dtype {dtype} and cannot be treated as numeric; move it "
     "to categorical or convert it first."
@@ -93,6 +121,11 @@ def _values_text(values: Iterable[Any], limit: int = 8) -> str:
     return shown + (f", ... ({len(values) - limit} more)" if len(values) > limit else "")
 
 
+def _is_number(column: pd.Series) -> bool:
+    """Numeric dtype and not boolean: what govkit treats as a numeric column."""
+    return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+
+
 def _plain(value: Any) -> Any:
     """A JSON-friendly version of a label (numpy scalars become Python ones)."""
     if hasattr(value, "item"):
@@ -119,15 +152,31 @@ class Dataset:
     identifiers : tuple of str
         Direct identifiers (name, e-mail, ID number). Never model features.
     numeric, categorical : tuple of str, optional
-        Kinds of the feature columns; inferred from the dtypes when omitted
-        (numbers are numeric, everything else categorical).
+        Kinds of the feature columns. A feature column listed in neither gets
+        its kind from its dtype (numbers are numeric, everything else
+        categorical); a column listed in both is an error.
     name : str
         A short label used in reports.
+    exclude : tuple of str
+        Columns kept in the frame but not model features (not in
+        ``feature_names``, ``X``, ``numeric`` or ``categorical``), e.g. a row
+        number or a free-text comment. Naming a column here is the only way,
+        besides ``identifiers``, to keep it out of the model.
+    not_identifiers : tuple of str
+        Columns that :func:`~govkit.datasets.find_identifiers` flags (a unique
+        code, a column called ``customer_id``) but that the data holder has
+        checked and states are not direct identifiers; they stay features.
+    read_options : mapping, optional
+        How the data was read (encoding, separator, decimal mark, thousands
+        separator, and which were detected), as :func:`from_csv` decided.
+        Recorded in the ledger's ``datasets/load`` record; not part of the
+        fingerprint or of equality.
 
     Attributes
     ----------
     feature_names : tuple of str
-        Model inputs: every column except the target and direct identifiers.
+        Model inputs: every column except the target, direct identifiers and
+        excluded columns.
     X : pandas.DataFrame
         A copy of the feature columns.
     y : pandas.Series
@@ -157,6 +206,9 @@ class Dataset:
     numeric: tuple[str, ...] | None = None
     categorical: tuple[str, ...] | None = None
     name: str = "data"
+    exclude: tuple[str, ...] = ()
+    not_identifiers: tuple[str, ...] = ()
+    read_options: Mapping[str, Any] | None = dataclasses.field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         frame = self.frame
@@ -172,8 +224,15 @@ class Dataset:
         set_(self, "protected", _as_columns(self.protected, "protected"))
         set_(self, "quasi_identifiers", _as_columns(self.quasi_identifiers, "quasi_identifiers"))
         set_(self, "identifiers", _as_columns(self.identifiers, "identifiers"))
+        set_(self, "exclude", _as_columns(self.exclude, "exclude"))
+        set_(self, "not_identifiers", _as_columns(self.not_identifiers, "not_identifiers"))
+        if self.read_options is not None:
+            if not isinstance(self.read_options, Mapping):
+                raise TypeError(_BAD_READ_OPTIONS.format(kind=type(self.read_options).__name__))
+            set_(self, "read_options", types.MappingProxyType(dict(self.read_options)))
         self._check_columns("target", (self.target,), columns)
-        for role in ("protected", "quasi_identifiers", "identifiers"):
+        for role in ("protected", "quasi_identifiers", "identifiers", "exclude",
+                     "not_identifiers"):
             self._check_columns(role, getattr(self, role), columns)
             if self.target in getattr(self, role):
                 raise ValueError(
@@ -184,6 +243,12 @@ class Dataset:
             for column in self.identifiers:
                 if column in getattr(self, role):
                     raise ValueError(_IDENTIFIER_OVERLAP.format(column=column, role=role, what=what))
+        for column in self.not_identifiers:
+            if column in self.identifiers:
+                raise ValueError(_NOT_IDENTIFIER_OVERLAP.format(column=column))
+        for column in self.exclude:
+            if column in self.identifiers:
+                raise ValueError(_EXCLUDED_IDENTIFIER.format(column=column))
         set_(self, "positive_label", self._check_target())
         self._resolve_kinds(columns)
 
@@ -229,44 +294,50 @@ class Dataset:
         )
 
     def _resolve_kinds(self, columns: list[str]) -> None:
-        features = [c for c in columns if c != self.target and c not in self.identifiers]
-        numeric = self.numeric
-        categorical = self.categorical
-        if numeric is not None:
-            numeric = _as_columns(numeric, "numeric")
-            self._check_columns("numeric", numeric, columns)
-            for column in numeric:
-                if not pd.api.types.is_numeric_dtype(self.frame[column]) or pd.api.types.is_bool_dtype(
-                    self.frame[column]
-                ):
-                    raise ValueError(
-                        _NOT_NUMERIC.format(column=column, dtype=self.frame[column].dtype)
-                    )
-        if categorical is not None:
-            categorical = _as_columns(categorical, "categorical")
-            self._check_columns("categorical", categorical, columns)
-        if numeric is None:
-            numeric = tuple(
-                c for c in features
-                if (categorical is None or c not in categorical)
-                and pd.api.types.is_numeric_dtype(self.frame[c])
-                and not pd.api.types.is_bool_dtype(self.frame[c])
-            )
-        if categorical is None:
-            categorical = tuple(c for c in features if c not in numeric)
-        object.__setattr__(self, "numeric", tuple(c for c in numeric if c in features))
-        object.__setattr__(self, "categorical", tuple(c for c in categorical if c in features))
+        """Give every feature column one kind: declared first (in declared order), then inferred.
+
+        Columns declared but not features (the target, an identifier, an excluded column) are
+        left out, as before; a feature column declared in neither list gets its kind from its
+        dtype, so declaring some columns never drops the others from the model.
+        """
+        features = self.feature_names
+        numeric = _as_columns(self.numeric, "numeric")
+        categorical = _as_columns(self.categorical, "categorical")
+        self._check_columns("numeric", numeric, columns)
+        self._check_columns("categorical", categorical, columns)
+        both = [c for c in numeric if c in categorical]
+        if both:
+            raise ValueError(_BOTH_KINDS.format(columns=both))
+        for column in numeric:
+            if not _is_number(self.frame[column]):
+                raise ValueError(_NOT_NUMERIC.format(column=column, dtype=self.frame[column].dtype))
+        declared = set(numeric) | set(categorical)
+        inferred = [c for c in features if c not in declared]
+        object.__setattr__(self, "numeric", tuple(
+            [c for c in numeric if c in features]
+            + [c for c in inferred if _is_number(self.frame[c])]
+        ))
+        object.__setattr__(self, "categorical", tuple(
+            [c for c in categorical if c in features]
+            + [c for c in inferred if not _is_number(self.frame[c])]
+        ))
 
     # -- views ----------------------------------------------------------------------
     @property
     def feature_names(self) -> tuple[str, ...]:
         return tuple(
-            str(c) for c in self.frame.columns if c != self.target and c not in self.identifiers
+            str(c) for c in self.frame.columns
+            if c != self.target and c not in self.identifiers and c not in self.exclude
         )
 
     @property
     def X(self) -> pd.DataFrame:  # noqa: N802 - scikit-learn's name for the feature matrix
-        return self.frame.loc[:, list(self.feature_names)].copy()
+        features = self.frame.loc[:, list(self.feature_names)].copy()
+        kept = [c for c in self.not_identifiers if c in features.columns]
+        if kept:
+            # a stage that rebuilds a Dataset from X (AnonymizedClassifier) keeps the statement
+            features.attrs[NOT_IDENTIFIERS_ATTR] = tuple(kept)
+        return features
 
     @property
     def y(self) -> pd.Series:
@@ -292,6 +363,8 @@ class Dataset:
             "identifiers": list(self.identifiers),
             "numeric": list(self.numeric),
             "categorical": list(self.categorical),
+            "exclude": list(self.exclude),
+            "not_identifiers": list(self.not_identifiers),
         }
 
     def __len__(self) -> int:
@@ -302,15 +375,53 @@ class Dataset:
             f"Dataset(name={self.name!r}, rows={len(self.frame)}, target={self.target!r} "
             f"(positive {self.positive_label!r}), protected={list(self.protected)}, "
             f"quasi_identifiers={list(self.quasi_identifiers)}, "
-            f"identifiers={list(self.identifiers)})"
+            f"identifiers={list(self.identifiers)}"
+            + (f", exclude={list(self.exclude)}" if self.exclude else "")
+            + (f", not_identifiers={list(self.not_identifiers)}" if self.not_identifiers else "")
+            + ")"
         )
+
+    def profile(self) -> pd.DataFrame:
+        """One row per column: role, kind, dtype, missing values, distinct values, problems.
+
+        Nothing here prints a value of the data: a likely direct identifier is
+        reported with the reason it was flagged (its name, a pattern such as
+        e-mail, its share of distinct values), never with an example.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by column name, with ``role`` (target, identifier,
+            protected, quasi-identifier, excluded, feature; comma-separated when
+            several apply), ``kind`` (numeric/categorical), ``dtype``,
+            ``missing``, ``missing_share``, ``distinct``,
+            ``likely_identifier``, ``identifier_reason``, ``problem`` (what a
+            run would refuse, empty when nothing) and ``note`` (notable but
+            not refused, e.g. a constant feature).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from govkit.datasets import Dataset
+        >>> frame = pd.DataFrame({"email": [f"p{i}@example.org" for i in range(4)],
+        ...                       "sex": ["F", "M", "F", None], "ok": [1, 0, 1, 0]})
+        >>> table = Dataset(frame, target="ok", positive_label=1, protected="sex").profile()
+        >>> table.loc["email", "role"], bool(table.loc["email", "likely_identifier"])
+        ('feature', True)
+        >>> table.loc["sex", "problem"]
+        "1 missing value(s) in a protected column; fill them (e.g. 'unknown') in the source data"
+        """
+        from ._profile import profile  # the profile needs the identifier detector
+
+        return profile(self)
 
     def replace(self, **changes: Any) -> Dataset:
         """Return a new Dataset with some fields changed (the frame, a role, the name).
 
         When the frame changes, the column kinds are inferred again unless
         ``numeric``/``categorical`` are passed, because a new frame may hold
-        generalized columns (an age range is no longer a number).
+        generalized columns (an age range is no longer a number); ``exclude``
+        and ``not_identifiers`` keep only the columns the new frame still has.
 
         Examples
         --------
@@ -322,6 +433,10 @@ class Dataset:
         if "frame" in changes:
             changes.setdefault("numeric", None)
             changes.setdefault("categorical", None)
+            # statements about columns the new frame no longer has are dropped with them
+            kept = {str(c) for c in getattr(changes["frame"], "columns", ())}
+            for role in ("exclude", "not_identifiers"):
+                changes.setdefault(role, tuple(c for c in getattr(self, role) if c in kept))
         return dataclasses.replace(self, **changes)
 
 
@@ -329,7 +444,9 @@ def record_load(data: Dataset, ledger, **provenance: Any) -> dict[str, Any]:
     """Append a ``datasets/load`` record for ``data`` to ``ledger`` and return it.
 
     The record holds the provenance given (source, licence, file checksums,
-    ...), the column roles, the data fingerprint and a few counts; never rows.
+    ...), how the file was read (``data.read_options``: encoding, separator,
+    decimal mark, thousands separator, unless ``read_options=`` is given), the
+    column roles, the data fingerprint and a few counts; never rows.
 
     Examples
     --------
@@ -341,6 +458,8 @@ def record_load(data: Dataset, ledger, **provenance: Any) -> dict[str, Any]:
     >>> ledger.records()[0]["metrics"]["rows"]
     16281
     """
+    if data.read_options is not None:
+        provenance.setdefault("read_options", dict(data.read_options))
     return ledger.append(
         "datasets",
         "load",
