@@ -8,10 +8,23 @@ Ledger records
 ``datasets/split`` (when a single CSV is split into train and test)
     parameters: ``test_size``, ``stratified_by``, ``random_state``; metrics:
     ``train_rows``, ``test_rows``, ``train_positive_rate``, ``test_positive_rate``.
+``pipeline/check_data`` (before any work)
+    parameters: ``min_group_size``; inputs: both splits' fingerprints; metrics:
+    ``ok``, ``problems`` (count), ``notes`` (what was decided or noticed). A
+    data problem stops the run right after this record.
+``pipeline/model_features``
+    parameters: ``model``, ``kind``, ``features`` (the data columns the fitted
+    model takes as input, from its fitted preprocessor), ``not_used`` (declared
+    features it does not use: also a ``DataQualityWarning``), ``excluded``
+    (``data.exclude``), ``identifiers``; metrics: ``features_used``,
+    ``features_declared``, ``encoded_columns``.
+``pipeline/warnings``
+    parameters: ``warnings`` (category and message of each govkit warning of
+    the run); metrics: ``count``.
 """
 
 from ._config import EXAMPLE_CONFIG, ConfigError, PipelineConfig, load_config
-from ._run import OUTPUT_FILES, PipelineResult, run_pipeline
+from ._run import OUTPUT_FILES, PipelineResult, failure_log_path, load_data, run_pipeline
 
 __all__ = [
     "EXAMPLE_CONFIG",
@@ -19,6 +32,8 @@ __all__ = [
     "ConfigError",
     "PipelineConfig",
     "PipelineResult",
+    "failure_log_path",
     "load_config",
+    "load_data",
     "run_pipeline",
 ]

@@ -7,8 +7,10 @@ with a message that names the key, the value received and the fix. See
 
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
+import io
 import math
 import os
 from collections.abc import Mapping
@@ -34,6 +36,13 @@ data:
   protected: [sex, nationality]   # for the fairness analysis
   quasi_identifiers: [age, sex, nationality, marital_status, postcode]
   identifiers: [applicant_name, email]   # removed before any analysis
+  not_identifiers: []             # columns that look like identifiers but are features
+  exclude: []                     # kept in the file but never model inputs (named in the report)
+  categorical: [postcode]         # codes written as digits; other kinds are inferred
+  encoding: null                  # null: detect (UTF-8, UTF-8 with BOM, GB18030/GBK, Latin-1)
+  sep: null                       # null: detect among , ; tab |
+  decimal: "."                    # "," for exports like 45,6
+  thousands: null                 # e.g. "." for 45.600 or "," for 45,600
   licence: "CC BY 4.0"            # the data's licence, for the report
 
 model:
@@ -70,7 +79,8 @@ _SECTIONS = {
     "name": None,
     "random_state": None,
     "data": {"path", "test_path", "test_size", "target", "positive_label", "protected",
-             "quasi_identifiers", "identifiers", "numeric", "categorical", "licence"},
+             "quasi_identifiers", "identifiers", "not_identifiers", "exclude", "numeric",
+             "categorical", "licence", "encoding", "sep", "decimal", "thousands"},
     "model": {"kind", "intended_use", "limitations", "licence"},
     "anonymization": {"k", "l", "t", "method", "max_suppression"},
     "privacy": {"epsilon", "delta", "model", "model_epsilon", "public_domain"},
@@ -82,6 +92,11 @@ ANONYMIZATION_METHODS = ("mondrian", "global")
 PRIVATE_MODELS = ("dp_ebm", "dp_sgd_logistic", "dp_sgd_mlp")
 MITIGATIONS = ("threshold_optimizer", "exponentiated_gradient", "correlation_remover", "none")
 CONSTRAINTS = ("demographic_parity", "equalized_odds")
+# Tried in this order when data.encoding is not given (as govkit.datasets.from_csv does);
+# Latin-1 decodes any bytes, so it comes last.
+ENCODINGS = ("utf-8", "gb18030", "latin-1")
+SEPARATORS = (",", ";", "\t", "|")
+_HEADER_BYTES = 1 << 20  # the header and a few lines are all the check needs
 
 
 class ConfigError(ValueError):
@@ -112,6 +127,12 @@ class PipelineConfig:
     protected: tuple[str, ...] = ("sex", "race")
     quasi_identifiers: tuple[str, ...] | None = None
     identifiers: tuple[str, ...] = ()
+    not_identifiers: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    encoding: str | None = None  # None: detected by from_csv
+    sep: str | None = None  # None: detected by from_csv
+    decimal: str = "."
+    thousands: str | None = None
     numeric: tuple[str, ...] | None = None
     categorical: tuple[str, ...] | None = None
     model_kind: str = "logistic_regression"  # the workbook's reference model (notebooks 01, 03)
@@ -209,14 +230,77 @@ def _number(value: Any, key: str, *, low: float, high: float, low_open: bool, hi
     return int(value) if integer else float(value)
 
 
-def _header(path: Path, key: str) -> list[str]:
+def _decode(raw: bytes, encoding: str | None, path: Path, key: str) -> str:
+    if encoding is not None:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError as error:
+            raise _fail(key, path.name, f"it is not {encoding} text (byte {error.start} of the header "
+                                        "lines); set data.encoding to the file's encoding, e.g. "
+                                        "gb18030 or latin-1, or remove data.encoding to detect "
+                                        "it.") from None
+    for candidate in ENCODINGS:
+        try:
+            return raw.decode(candidate)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")  # pragma: no cover - latin-1 decodes every byte
+
+
+def _header(path: Path, key: str, *, encoding: str | None = None,
+            sep: str | None = None) -> list[str]:
+    """The CSV's column names, read as from_csv will read them (encoding, separator, no BOM)."""
     if not path.is_file():
         raise _fail(key, str(path), "no such file; paths are relative to the config file's folder.")
-    with open(path, newline="", encoding="utf-8") as handle:
-        row = next(csv.reader(handle), None)
-    if not row:
+    with open(path, "rb") as handle:
+        raw = handle.read(_HEADER_BYTES)
+    if len(raw) == _HEADER_BYTES and b"\n" in raw:
+        raw = raw[: raw.rindex(b"\n")]  # never cut a multi-byte character in half
+    text = _decode(raw, encoding, path, key).lstrip("\ufeff")  # a BOM is not part of a name
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
         raise _fail(key, str(path), "the file is empty; it needs a header line and data rows.")
-    return [c.strip() for c in row]
+    if sep is None:
+        try:
+            sep = csv.Sniffer().sniff("\n".join(lines[:20]), delimiters="".join(SEPARATORS)).delimiter
+        except csv.Error:
+            sep = ","
+        if sep not in lines[0]:  # the sniffer can be misled by decimal commas in the data lines
+            sep = max(SEPARATORS, key=lines[0].count) if any(c in lines[0] for c in SEPARATORS) else ","
+    row = next(csv.reader(io.StringIO(lines[0]), delimiter=sep))
+    names = [c.strip() for c in row]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise _fail(key, path.name, f"its header repeats the column name(s) {repeated}; give every "
+                                    "column its own name in the CSV (pandas would silently rename "
+                                    "the second one to 'name.1').")
+    return names
+
+
+def _encoding(value: Any) -> str | None:
+    if value is None:
+        return None
+    try:
+        ok = isinstance(value, str) and codecs.lookup(value) is not None
+    except LookupError:
+        ok = False
+    if not ok:
+        raise _fail("data.encoding", value, "not a text encoding Python knows; use e.g. utf-8, "
+                                            "utf-8-sig, gb18030 (covers GBK) or latin-1, or "
+                                            "remove the key to detect it.")
+    return value
+
+
+def _character(value: Any, key: str, *, example: str, allow_none: bool = True) -> str | None:
+    if value is None and allow_none:
+        return None
+    if value == "tab" and key == "data.sep":
+        return "\t"
+    if not isinstance(value, str) or len(value) != 1 or value in "\"\r\n" or value.isalnum():
+        raise _fail(key, value, f"give one punctuation character in quotes, e.g. {key.split('.')[-1]}: "
+                                f"{example}" + (", or remove the key to detect it." if allow_none
+                                                 else "."))
+    return value
 
 
 def load_config(path: str | os.PathLike | None) -> PipelineConfig:
@@ -268,11 +352,22 @@ def load_config(path: str | os.PathLike | None) -> PipelineConfig:
     if not isinstance(data["path"], str):
         raise _fail("data.path", data["path"], "give the CSV's path as a string.")
     data_path = (base / data["path"]).resolve()
-    header = _header(data_path, "data.path")
+    encoding = _encoding(data.get("encoding"))
+    sep = _character(data.get("sep"), "data.sep", example='";" or tab')
+    decimal = _character(data.get("decimal", "."), "data.decimal", example='","', allow_none=False)
+    thousands = _character(data.get("thousands"), "data.thousands", example='"."')
+    if sep is not None and decimal == sep:
+        raise _fail("data.decimal", decimal, f"it is also the separator (data.sep: {sep!r}); a file "
+                                             "with decimal commas is usually ;-separated: sep: \";\".")
+    if thousands is not None and thousands == decimal:
+        raise _fail("data.thousands", thousands, f"it is also the decimal mark (data.decimal: "
+                                                 f"{decimal!r}); use the other one, e.g. thousands: "
+                                                 f"{'.' if decimal == ',' else ','!r}.")
+    header = _header(data_path, "data.path", encoding=encoding, sep=sep)
     test_path = None
     if data.get("test_path"):
         test_path = (base / str(data["test_path"])).resolve()
-        test_header = _header(test_path, "data.test_path")
+        test_header = _header(test_path, "data.test_path", encoding=encoding, sep=sep)
         if test_header != header:
             raise _fail("data.test_path", data["test_path"],
                         f"its columns {test_header} differ from data.path's {header}.")
@@ -310,18 +405,31 @@ def load_config(path: str | os.PathLike | None) -> PipelineConfig:
     if public_domain is not None and not isinstance(public_domain, Mapping):
         raise _fail("privacy.public_domain", public_domain,
                     "give a mapping with 'numeric' (column: [low, high]) and/or 'categorical'.")
+    identifiers = _columns(data.get("identifiers"), "data.identifiers", header)
+    not_identifiers = _columns(data.get("not_identifiers"), "data.not_identifiers", header)
+    exclude = _columns(data.get("exclude"), "data.exclude", header)
+    for column in (*exclude, *identifiers, *not_identifiers):
+        if column == target:
+            raise _fail("data.exclude" if column in exclude else "data.identifiers"
+                        if column in identifiers else "data.not_identifiers", column,
+                        "that is the target (data.target); remove it from this list.")
+    both = [c for c in identifiers if c in not_identifiers]
+    if both:
+        raise _fail("data.not_identifiers", both, "these columns are also in data.identifiers; "
+                                                  "keep each in one list: identifiers are removed, "
+                                                  "not_identifiers are kept as features.")
     if public_domain is not None:
         # DP training needs every feature's range or categories from outside the data:
         # check now rather than after the slow steps.
-        identifiers = _columns(data.get("identifiers"), "data.identifiers", header)
         covered = {str(c) for part in ("numeric", "categorical")
                    if isinstance(public_domain.get(part), Mapping) for c in public_domain[part]}
-        uncovered = [c for c in header if c != target and c not in identifiers and c not in covered]
+        uncovered = [c for c in header if c != target and c not in identifiers
+                     and c not in exclude and c not in covered]
         if uncovered:
             raise _fail("privacy.public_domain", sorted(covered),
                         f"it does not cover the feature column(s) {uncovered}; add each under "
                         "'numeric' ([low, high] from domain knowledge) or 'categorical' (the list "
-                        "of possible values), or remove the column from the CSV. Without "
+                        "of possible values), or list it under data.exclude. Without "
                         "public_domain, bounds are taken from the data with a PrivacyLeakWarning.")
     return PipelineConfig(
         name=str(raw.get("name") or path.stem),
@@ -336,7 +444,13 @@ def load_config(path: str | os.PathLike | None) -> PipelineConfig:
         positive_label=data["positive_label"],
         protected=_columns(data.get("protected"), "data.protected", header),
         quasi_identifiers=_columns(data.get("quasi_identifiers"), "data.quasi_identifiers", header),
-        identifiers=_columns(data.get("identifiers"), "data.identifiers", header),
+        identifiers=identifiers,
+        not_identifiers=not_identifiers,
+        exclude=exclude,
+        encoding=encoding,
+        sep=sep,
+        decimal=decimal,
+        thousands=thousands,
         numeric=_columns(data["numeric"], "data.numeric", header) if "numeric" in data else None,
         categorical=(_columns(data["categorical"], "data.categorical", header)
                      if "categorical" in data else None),

@@ -6,6 +6,17 @@ numbers match theirs (and the slow steps come from the same cache). The output
 folder holds the anonymized release, the ledger of the run and the report
 rendered from that ledger; an existing result is never overwritten without
 ``force=True``. Raw data is only read.
+
+The data is checked first (:func:`govkit.datasets.check_data`): a run that
+would fail on the data is refused before any work, with every problem at once.
+
+A run leaves nothing behind unless it succeeds. It writes into a hidden
+folder beside the output folder (same file system) and moves the results into
+place only at the end (``os.replace``); with ``force=True`` the old results are
+replaced only then. A run that fails, or is interrupted, removes its
+temporary folder and leaves only ``<out>.failed.log`` beside the output folder
+(what failed, in which step, and the traceback), so fixing the cause and
+running again needs no ``--force``; the next successful run deletes that log.
 """
 
 from __future__ import annotations
@@ -13,7 +24,9 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import tempfile
 import time
+import traceback
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,16 +36,17 @@ from sklearn.model_selection import train_test_split
 from tqdm import tqdm
 
 from govkit.datasets import Dataset, add_synthetic_identifiers, from_csv, load_adult, record_load
-from govkit.exceptions import GovkitWarning
+from govkit.exceptions import DataQualityWarning, GovkitWarning
 from govkit.ledger import Ledger, fingerprint
-from govkit.models import fit_model
+from govkit.models import feature_groups, fit_model
 from govkit.workspace import cached
 
 from ._config import PipelineConfig
 
-__all__ = ["OUTPUT_FILES", "PipelineResult", "run_pipeline"]
+__all__ = ["OUTPUT_FILES", "PipelineResult", "failure_log_path", "load_data", "run_pipeline"]
 
 OUTPUT_FILES = ("report.html", "report.md", "ledger.jsonl", "anonymized_release.csv")
+_RESULTS = (*OUTPUT_FILES, "report_files")
 _EXISTS = (
     "run: {folder} already holds results ({files}); pass --force (force=True) to replace them, "
     "or choose another output folder."
@@ -40,6 +54,11 @@ _EXISTS = (
 _INSIDE_DATA = (
     "run: the output folder {folder} lies inside the data folder {data}; results never go next "
     "to raw data. Choose another folder, e.g. results/."
+)
+_UNUSED_FEATURES = (
+    "the fitted model does not use the feature column(s) {columns} although the data declares "
+    "them as features; check data.numeric / data.categorical, or list the columns under "
+    "data.exclude to leave them out on purpose."
 )
 STEPS = (
     "load the data",
@@ -64,7 +83,21 @@ class PipelineResult:
     verified: bool
 
 
-def _prepare_output(out_dir: Path, config: PipelineConfig, force: bool) -> None:
+def failure_log_path(out_dir: str | os.PathLike) -> Path:
+    """Where a failed run into ``out_dir`` leaves its log: ``<out>.failed.log`` beside it.
+
+    Examples
+    --------
+    >>> from govkit.pipeline import failure_log_path
+    >>> failure_log_path("results/credit").as_posix()
+    'results/credit.failed.log'
+    """
+    out_dir = Path(out_dir)
+    return out_dir.with_name(out_dir.name + ".failed.log")
+
+
+def _check_output(out_dir: Path, config: PipelineConfig, force: bool) -> None:
+    """Refuse before any work: results next to raw data, or earlier results without force."""
     out_dir = out_dir.resolve()
     data_dirs = [Path(__file__).resolve().parents[2] / "data"]
     if config.data_path is not None:
@@ -72,19 +105,52 @@ def _prepare_output(out_dir: Path, config: PipelineConfig, force: bool) -> None:
     for data in data_dirs:
         if out_dir == data or data in out_dir.parents:
             raise ValueError(_INSIDE_DATA.format(folder=out_dir, data=data))
-    existing = [name for name in (*OUTPUT_FILES, "report_files") if (out_dir / name).exists()]
+    if out_dir.exists() and not out_dir.is_dir():
+        raise FileExistsError(f"run: {out_dir} is a file, not a folder; choose another --out.")
+    existing = [name for name in _RESULTS if (out_dir / name).exists()]
     if existing and not force:
         raise FileExistsError(_EXISTS.format(folder=out_dir, files=", ".join(existing)))
-    for name in existing:
-        target = out_dir / name
-        shutil.rmtree(target) if target.is_dir() else target.unlink()
-    out_dir.mkdir(parents=True, exist_ok=True)
 
 
-def _load(config: PipelineConfig, ledger: Ledger) -> tuple[Dataset, Dataset]:
-    if config.is_adult:
-        return load_adult("train", ledger=ledger), load_adult("test", ledger=ledger)
-    roles = dict(
+def _publish(staging: Path, out_dir: Path) -> None:
+    """Move a finished run's results from ``staging`` into ``out_dir`` (replacing old results)."""
+    if not out_dir.exists() or (out_dir.is_dir() and not any(out_dir.iterdir())):
+        if out_dir.exists():
+            out_dir.rmdir()
+        os.replace(staging, out_dir)  # one atomic rename
+        return
+    # The folder holds other files too (the user's): swap our results one name at a time,
+    # keeping the old ones aside until every new one is in place.
+    old = staging.with_name(staging.name + ".old")
+    old.mkdir()
+    for name in _RESULTS:
+        if (out_dir / name).exists():
+            os.replace(out_dir / name, old / name)
+    for item in staging.iterdir():
+        os.replace(item, out_dir / item.name)
+    staging.rmdir()
+    shutil.rmtree(old)
+
+
+def _write_failure_log(path: Path, config: PipelineConfig, step: str, error: BaseException,
+                       seconds: dict[str, float]) -> None:
+    done = "".join(f"  {name}: {value:.1f} s\n" for name, value in seconds.items()) or "  none\n"
+    text = (
+        f"govkit run failed at {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC\n"
+        f"config: {config.source}\nstep: {step}\nerror: {type(error).__name__}: {error}\n\n"
+        f"steps completed:\n{done}\nNo results were written; fix the cause and run again "
+        "(no --force needed).\n\n"
+        + "".join(traceback.format_exception(error))
+    )
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError:  # pragma: no cover - the log is a courtesy; the error itself is raised
+        pass
+
+
+def _read_options(config: PipelineConfig) -> dict[str, Any]:
+    """from_csv's keyword arguments for the configured roles and file format."""
+    options: dict[str, Any] = dict(
         target=config.target,
         positive_label=config.positive_label,
         protected=config.protected,
@@ -93,11 +159,41 @@ def _load(config: PipelineConfig, ledger: Ledger) -> tuple[Dataset, Dataset]:
         numeric=config.numeric,
         categorical=config.categorical,
     )
+    # the newer keys are passed only when set, so from_csv's own defaults (detect) apply
+    for key, default in (("not_identifiers", ()), ("exclude", ()), ("encoding", None),
+                         ("sep", None), ("decimal", "."), ("thousands", None)):
+        value = getattr(config, key)
+        if value != default:
+            options[key] = value
+    return options
+
+
+def load_data(config: PipelineConfig, ledger: Ledger | None = None) -> tuple[Dataset, Dataset]:
+    """Load the configured data as ``run`` does: (train, test), split as configured.
+
+    The bundled Adult data when ``config`` has no data path; otherwise the
+    CSV(s) read with the configured roles and file format, the test split
+    held out (stratified, seeded) when there is no ``test_path``. With a
+    ledger, each file's ``datasets/load`` record and the ``datasets/split``
+    record are appended.
+
+    Examples
+    --------
+    >>> from govkit.pipeline import PipelineConfig, load_data
+    >>> train, test = load_data(PipelineConfig.adult())
+    >>> len(train), len(test)
+    (32561, 16281)
+    """
+    if config.is_adult:
+        return load_adult("train", ledger=ledger), load_adult("test", ledger=ledger)
+    roles = _read_options(config)
     licence = config.data_licence or "not stated in the config (data.licence)"
 
     def read(path: Path) -> Dataset:
         data = from_csv(path, **roles)
-        record_load(data, ledger, source=path.name, file_sha256=fingerprint(path), licence=licence)
+        if ledger is not None:
+            record_load(data, ledger, source=path.name, file_sha256=fingerprint(path),
+                        licence=licence, **_read_decisions(data))
         return data
 
     data = read(config.data_path)
@@ -111,6 +207,8 @@ def _load(config: PipelineConfig, ledger: Ledger) -> tuple[Dataset, Dataset]:
                          numeric=data.numeric, categorical=data.categorical, name=f"{data.name}-train")
     test = data.replace(frame=data.frame.loc[test_index].reset_index(drop=True),
                         numeric=data.numeric, categorical=data.categorical, name=f"{data.name}-test")
+    if ledger is None:
+        return train, test
     ledger.append(
         "datasets", "split",
         parameters={"test_size": config.test_size, "stratified_by": config.target,
@@ -122,6 +220,52 @@ def _load(config: PipelineConfig, ledger: Ledger) -> tuple[Dataset, Dataset]:
                  "test_positive_rate": float(test.y.mean())},
     )
     return train, test
+
+
+def _read_decisions(data: Dataset) -> dict[str, Any]:
+    """What from_csv decided about the file (encoding, separator, ...), when it says."""
+    for name in ("read_options", "source"):
+        decided = getattr(data, name, None)
+        if isinstance(decided, dict) and decided:
+            return {"read_options": {str(k): v for k, v in decided.items()
+                                     if isinstance(v, (str, int, float, bool)) or v is None}}
+    return {}
+
+
+def _check_loaded_data(train: Dataset, test: Dataset, ledger: Ledger | None = None):
+    """``govkit.datasets.check_data`` on both splits, recorded; raises on any problem.
+
+    Returns the :class:`~govkit.datasets.DataCheck` when there is none.
+    """
+    from govkit.datasets import check_data
+
+    check = check_data(train, test=test)
+    if ledger is not None:
+        ledger.append("pipeline", "check_data",
+                      parameters={"min_group_size": getattr(check, "min_group_size", 30)},
+                      inputs={"train": train.fingerprint, "test": test.fingerprint},
+                      metrics={"ok": bool(check.ok), "problems": len(check.problems),
+                               "notes": [str(n) for n in check.notes]})
+    check.raise_for_problems()
+    return check
+
+
+def _record_features(config: PipelineConfig, train: Dataset, model: Any, ledger: Ledger) -> None:
+    """Which columns the fitted model takes as input, grouped back to the data's columns."""
+    preprocess = model.named_steps["preprocess"]
+    groups = feature_groups(preprocess)
+    used = [c for c in train.feature_names if c in groups]
+    unused = [c for c in train.feature_names if c not in groups]
+    ledger.append(
+        "pipeline", "model_features",
+        parameters={"model": "raw data", "kind": config.model_kind, "features": used,
+                    "not_used": unused, "excluded": list(config.exclude),
+                    "identifiers": list(train.identifiers)},
+        metrics={"features_used": len(used), "features_declared": len(train.feature_names),
+                 "encoded_columns": int(len(preprocess.get_feature_names_out()))},
+    )
+    if unused:
+        warnings.warn(_UNUSED_FEATURES.format(columns=unused), DataQualityWarning, stacklevel=2)
 
 
 def _anonymization(config, train, test, ledger, out_dir):
@@ -234,7 +378,8 @@ def _explanations(config, train, test, ledger, models):
     raw = explanations["raw data"]
     lime = TabularLime(models["raw data"], train, name="raw data")
     lime_result = explain_lime(lime, test, rows=rows, random_state=config.random_state, ledger=ledger)
-    lime_shap_agreement(raw, lime_result, ledger=ledger)
+    # the agreement of the top 5 features (fewer when the data has fewer)
+    lime_shap_agreement(raw, lime_result, k=min(5, len(raw.values.columns)), ledger=ledger)
     for protected in (config.protected or train.protected)[:1]:
         proxy_analysis(raw, test, protected=protected, ledger=ledger)
     compare_importances(explanations, ledger=ledger)
@@ -266,71 +411,52 @@ def run_pipeline(
         From :func:`govkit.pipeline.load_config` (``None`` path: bundled Adult).
     out_dir : path-like
         Created if missing. Receives ``anonymized_release.csv``,
-        ``ledger.jsonl``, ``report.html``, ``report.md`` and ``report_files/``.
+        ``ledger.jsonl``, ``report.html``, ``report.md`` and ``report_files/``,
+        all at once when the run succeeds (see the module docstring).
     force : bool
-        Replace earlier results in ``out_dir`` (otherwise refuse).
+        Replace earlier results in ``out_dir`` (otherwise refuse); they are
+        replaced only once the new run has succeeded.
     progress : bool
         Show a progress bar on standard error.
 
     Returns
     -------
     PipelineResult
+
+    Raises
+    ------
+    FileExistsError
+        ``out_dir`` already holds results and ``force`` is False.
+    ValueError
+        ``out_dir`` lies inside the data folder, or the data is refused
+        (``govkit.exceptions.DataCheckError`` lists every problem at once).
+        On any error nothing is written but :func:`failure_log_path`.
     """
-    from govkit.report import build_report, record_intended_use
-
     out_dir = Path(out_dir)
-    _prepare_output(out_dir, config, force)
-    ledger = Ledger(out_dir / "ledger.jsonl", actor="govkit pipeline")
+    _check_output(out_dir, config, force)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".running",
+                                    dir=out_dir.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)  # mkdtemp's folder is private (0700); results are not
     seconds: dict[str, float] = {}
+    current = [STEPS[0]]
     bar = tqdm(total=len(STEPS), disable=not progress, unit="step", dynamic_ncols=True)
-
-    def step(name: str):
-        bar.set_description(name)
-        return time.perf_counter()
-
-    def done(name: str, start: float) -> None:
-        seconds[name] = time.perf_counter() - start
-        bar.update(1)
-
-    with warnings.catch_warnings(record=True) as caught:
-        # govkit's own warnings (data quality, small groups, bounds read from the data) are
-        # collected, written to the ledger (so the report lists them) and shown at the end.
-        warnings.simplefilter("always", GovkitWarning)
-        start = step(STEPS[0])
-        record_intended_use(ledger, intended_use=config.intended_use, limitations=config.limitations,
-                            model_licence=config.model_licence, model_kind=config.model_kind,
-                            name=config.name)
-        ledger.append("pipeline", "configure", parameters=config.as_dict())
-        train, test = _load(config, ledger)
-        key = {"train": train.fingerprint, "kind": config.model_kind, "seed": config.random_state}
-        models: dict[str, Any] = {
-            "raw data": cached("pipeline-raw-model", key, lambda: fit_model(
-                config.model_kind, train, random_state=config.random_state)),
-        }
-        done(STEPS[0], start)
-
-        start = step(STEPS[1])
-        release_path, models[f"anonymized (k={config.k})"] = _anonymization(config, train, test, ledger, out_dir)
-        done(STEPS[1], start)
-
-        start = step(STEPS[2])
-        models[f"DP ({config.private_model})"] = _privacy(config, train, test, ledger)
-        done(STEPS[2], start)
-
-        start = step(STEPS[3])
-        _fairness(config, train, test, ledger, models)
-        done(STEPS[3], start)
-
-        start = step(STEPS[4])
-        _explanations(config, train, test, ledger, models)
-        done(STEPS[4], start)
-
-        start = step(STEPS[5])
-        _record_warnings(caught, ledger)
-        report = build_report(ledger)
-        report.write(out_dir)
-        done(STEPS[5], start)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            # govkit's own warnings (data quality, small groups, bounds read from the data) are
+            # collected, written to the ledger (so the report lists them) and shown at the end.
+            warnings.simplefilter("always", GovkitWarning)
+            verified = _run_steps(config, staging, seconds, current, bar, caught)
+        _publish(staging, out_dir)
+    except BaseException as error:  # a failed or interrupted run leaves only its log
+        bar.close()
+        shutil.rmtree(staging, ignore_errors=True)
+        _write_failure_log(failure_log_path(out_dir), config, current[0], error, seconds)
+        raise
     bar.close()
+    failure_log_path(out_dir).unlink(missing_ok=True)
     for warning in caught:
         if issubclass(warning.category, GovkitWarning):
             warnings.warn(warning.message, warning.category, stacklevel=2)
@@ -343,8 +469,63 @@ def run_pipeline(
         out_dir=out_dir,
         report_html=out_dir / "report.html",
         report_md=out_dir / "report.md",
-        ledger=ledger.path,
-        release=release_path,
+        ledger=out_dir / "ledger.jsonl",
+        release=out_dir / "anonymized_release.csv",
         seconds=seconds,
-        verified=report.verification.ok,
+        verified=verified,
     )
+
+
+def _run_steps(config: PipelineConfig, folder: Path, seconds: dict[str, float], current: list[str],
+               bar, caught: list[warnings.WarningMessage]) -> bool:
+    """Every step, writing into ``folder``; returns whether the ledger verifies."""
+    from govkit.report import build_report, record_intended_use
+
+    ledger = Ledger(folder / "ledger.jsonl", actor="govkit pipeline")
+
+    def step(name: str) -> float:
+        current[0] = name
+        bar.set_description(name)
+        return time.perf_counter()
+
+    def done(name: str, start: float) -> None:
+        seconds[name] = time.perf_counter() - start
+        bar.update(1)
+
+    start = step(STEPS[0])
+    record_intended_use(ledger, intended_use=config.intended_use, limitations=config.limitations,
+                        model_licence=config.model_licence, model_kind=config.model_kind,
+                        name=config.name)
+    ledger.append("pipeline", "configure", parameters=config.as_dict())
+    train, test = load_data(config, ledger)
+    _check_loaded_data(train, test, ledger)  # refuse a run that would fail on the data, now
+    key = {"train": train.fingerprint, "kind": config.model_kind, "seed": config.random_state}
+    models: dict[str, Any] = {
+        "raw data": cached("pipeline-raw-model", key, lambda: fit_model(
+            config.model_kind, train, random_state=config.random_state)),
+    }
+    _record_features(config, train, models["raw data"], ledger)
+    done(STEPS[0], start)
+
+    start = step(STEPS[1])
+    _, models[f"anonymized (k={config.k})"] = _anonymization(config, train, test, ledger, folder)
+    done(STEPS[1], start)
+
+    start = step(STEPS[2])
+    models[f"DP ({config.private_model})"] = _privacy(config, train, test, ledger)
+    done(STEPS[2], start)
+
+    start = step(STEPS[3])
+    _fairness(config, train, test, ledger, models)
+    done(STEPS[3], start)
+
+    start = step(STEPS[4])
+    _explanations(config, train, test, ledger, models)
+    done(STEPS[4], start)
+
+    start = step(STEPS[5])
+    _record_warnings(caught, ledger)
+    report = build_report(ledger)
+    report.write(folder)
+    done(STEPS[5], start)
+    return report.verification.ok

@@ -126,6 +126,17 @@ def data_section(records: list[Record]) -> Section:
             f"quasi-identifiers {roles.get('quasi_identifiers')}; direct identifiers "
             f"{roles.get('identifiers') or 'none'}."
         )
+    for record in _select(records, "pipeline", "model_features")[-1:]:
+        p = record["parameters"]
+        features = p.get("features") or []
+        section.text(f"Features the {p.get('model', '')} model used ({len(features)}, read from the "
+                     f"fitted model's preprocessing): {', '.join(features) or 'none'}.")
+        if p.get("excluded"):
+            section.text(f"Excluded from the model by the config (data.exclude): "
+                         f"{', '.join(p['excluded'])}.")
+        if p.get("not_used"):
+            section.alert(f"Declared feature(s) the fitted model does not use: "
+                          f"{', '.join(p['not_used'])}.")
     for record in _select(records, "datasets", "split"):
         m = record["metrics"]
         section.text(
@@ -435,6 +446,9 @@ def explanations_section(records: list[Record]) -> Section:
             "rank correlation": _num(m.get("rank_correlation")),
             "LIME fidelity (R²)": _num(m.get("mean_lime_fidelity")),
         }]), "LIME and SHAP agreement on the same people (Krishna et al. 2022 metrics; 1 = agree).")
+    for record in _select(records, "explain", "lime")[-1:]:
+        for note in record["metrics"].get("notes") or []:
+            section.text(f"LIME ({record['parameters'].get('model')}): {note}")
     for record in _select(records, "explain", "lime_stability")[-1:]:
         rows = [{"LIME samples": size, **{k: _num(v) for k, v in values.items()}}
                 for size, values in record["metrics"].items() if isinstance(values, Mapping)]
