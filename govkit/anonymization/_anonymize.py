@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from govkit.datasets import Dataset
+from govkit.datasets import Dataset, check_identifiers
 
 from ._assess import Assessment, assess, find_recodings, sensitive_codes
 from ._checks import (
@@ -829,6 +829,7 @@ def anonymize(
         hierarchies=hierarchies, numeric_release=numeric_release, identifiers=identifiers,
         drop_recodings=drop_recodings, random_state=random_state, func="anonymize",
     )
+    check_identifiers(data)  # an undeclared e-mail or name column must not reach a release
     released_frame, result = _execute(request)
     dataset = request.dataset
     if dataset is not None:
