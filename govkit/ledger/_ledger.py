@@ -44,6 +44,7 @@ from govkit.exceptions import LedgerIntegrityError
 from govkit.workspace import ledger_path
 
 from ._fingerprint import fingerprint
+from ._records import FIELDS, missing_ledger, parse_line, read_records, split_lines
 
 try:  # POSIX advisory locks; Windows users get the single-write guarantee only
     import fcntl
@@ -62,21 +63,6 @@ STAGES = (
     "pipeline",
     "report",
 )
-_FIELDS = (
-    "index",
-    "timestamp",
-    "actor",
-    "stage",
-    "operation",
-    "parameters",
-    "inputs",
-    "outputs",
-    "metrics",
-    "govkit_version",
-    "prev_hash",
-    "hash",
-)
-
 _BAD_STAGE = "Ledger.append: stage={value!r} is not a govkit stage; use one of {stages}."
 _BAD_OPERATION = (
     "Ledger.append: operation={value!r} must be a non-empty string naming the step, "
@@ -96,6 +82,20 @@ _NOT_JSON = (
     "Ledger.append: {where} has a value of type {kind} that the ledger cannot store; "
     "record numbers, strings, booleans, lists or dicts (summaries, not data), and pass "
     "data objects through inputs=/outputs= to store their fingerprints."
+)
+_CORRUPT = (
+    "Ledger.append: {path} does not verify, so nothing was appended: {problem} Extending a "
+    "broken chain would make the damage look like accepted history. Keep this file as "
+    "evidence and restore the ledger from a copy that `python -m govkit verify` accepts, or "
+    "start a new ledger at another path; never extend this one."
+)
+_CHANGED = (
+    "Ledger.append: {path} changed under this Ledger object, so nothing was appended: record "
+    "{record}, the last one this object verified or wrote, is no longer where it was (the file "
+    "was cut or edited, not appended to). If you restored the file from a copy on purpose, "
+    "open it again with a new Ledger(path), which verifies it whole; otherwise keep the file "
+    "as evidence and restore it from a copy that `python -m govkit verify` accepts, or start "
+    "a new ledger at another path."
 )
 _TORN = (
     "Ledger {path}: the last line is incomplete (a write was interrupted), so nothing can be "
@@ -216,48 +216,47 @@ class Verification:
         return text
 
 
-def _split(data: bytes) -> tuple[list[bytes], bool]:
-    lines = data.split(b"\n")
-    torn = lines[-1] != b""
-    return lines[:-1], torn
-
-
 def _describe(record: Mapping[str, Any]) -> str:
     return f"({record.get('stage')}/{record.get('operation')} at {record.get('timestamp')})"
 
 
-def _verify_bytes(data: bytes, expected_head: str | None) -> Verification:
-    lines, torn = _split(data)
-    previous = GENESIS_HASH
-    for position, line in enumerate(lines):
-        number = position + 1
+def _walk(
+    lines: list[bytes], *, first: int = 1, previous: str = GENESIS_HASH
+) -> tuple[int, str, int | None, str]:
+    """Check ``lines`` as records number ``first``, ``first + 1``, ... chained after ``previous``.
 
-        def fail(problem: str, number=number, position=position, previous=previous) -> Verification:
-            return Verification(False, position, previous if position else None, number,
-                                problem, torn)
-
-        try:
-            record = json.loads(line)
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            return fail(f"record {number} is not valid JSON: it was edited or corrupted.")
-        if not isinstance(record, dict) or set(record) != set(_FIELDS):
-            return fail(f"record {number} does not have the ledger's fields: it was edited.")
-        if _record_hash(record) != record["hash"]:
-            return fail(
-                f"record {number} {_describe(record)} does not match its own hash: "
-                "its content was edited after it was written."
-            )
-        if record["index"] != position:
-            return fail(
-                f"record {number} {_describe(record)} carries index {record['index']} but sits "
-                f"at position {position}: a record was deleted, inserted or moved at or before it."
-            )
-        if record["prev_hash"] != previous:
-            return fail(
-                f"record {number} {_describe(record)} does not follow record {number - 1} "
-                "(its prev_hash differs): a record was deleted, inserted or reordered before it."
-            )
+    Returns how many records verified, the hash of the last one that did
+    (``previous`` if none), and the number and problem of the first that did
+    not (``None`` and ``""`` if all did).
+    """
+    for offset, line in enumerate(lines):
+        number = first + offset
+        record, problem = parse_line(line)
+        if problem is None:
+            if _record_hash(record) != record["hash"]:
+                problem = (f"{_describe(record)} does not match its own hash: its content was "
+                           "edited after it was written.")
+            elif record["index"] != number - 1:
+                problem = (
+                    f"{_describe(record)} carries index {record['index']} but sits at position "
+                    f"{number - 1}: a record was deleted, inserted or moved at or before it."
+                )
+            elif record["prev_hash"] != previous:
+                problem = (
+                    f"{_describe(record)} does not follow record {number - 1} (its prev_hash "
+                    "differs): a record was deleted, inserted or reordered before it."
+                )
+        if problem is not None:
+            return offset, previous, number, f"record {number} {problem}"
         previous = record["hash"]
+    return len(lines), previous, None, ""
+
+
+def _verify_bytes(data: bytes, expected_head: str | None) -> Verification:
+    lines, torn = split_lines(data)
+    good, previous, bad, problem = _walk(lines)
+    if bad is not None:
+        return Verification(False, good, previous if good else None, bad, problem, torn)
     head = previous if lines else None
     if expected_head is not None and head != expected_head:
         return Verification(
@@ -285,6 +284,12 @@ def verify(path: str | os.PathLike, *, expected_head: str | None = None) -> Veri
     Verification
         Truthy when the ledger verifies; ``problem`` names the first bad record otherwise.
 
+    Raises
+    ------
+    FileNotFoundError
+        When there is no file at ``path``: a mistyped path must not "verify"
+        as an empty ledger.
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -295,8 +300,9 @@ def verify(path: str | os.PathLike, *, expected_head: str | None = None) -> Veri
     True
     """
     path = Path(path)
-    data = path.read_bytes() if path.exists() else b""
-    return _verify_bytes(data, expected_head)
+    if not path.is_file():
+        raise missing_ledger(path, "verify", "verify")
+    return _verify_bytes(path.read_bytes(), expected_head)
 
 
 @contextlib.contextmanager
@@ -310,8 +316,24 @@ def _locked(fd: int) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_UN)
 
 
+@dataclass(frozen=True)
+class _Chain:
+    """A verified prefix of a ledger file: which file, its size, record count, head, last line."""
+
+    file: tuple[int, int]  # (device, inode): a replaced file is verified again
+    size: int
+    records: int
+    head: str
+    last_line: bytes
+
+
 def _read_all(fd: int) -> bytes:
     os.lseek(fd, 0, os.SEEK_SET)
+    return _read_from(fd)
+
+
+def _read_from(fd: int) -> bytes:
+    """Read from the current position to the end of the file."""
     chunks = []
     while chunk := os.read(fd, 1 << 20):
         chunks.append(chunk)
@@ -330,6 +352,18 @@ class Ledger:
         personal names). Defaults to the environment variable
         ``GOVKIT_ACTOR`` or ``"unspecified"``.
 
+    Notes
+    -----
+    :meth:`append` refuses to extend a file whose chain does not verify
+    (:class:`~govkit.exceptions.LedgerIntegrityError` naming the record). The
+    first append of each ``Ledger`` object verifies the whole file; later
+    appends check only that the last record this object verified or wrote is
+    still in place (so a file cut or edited at its end is refused too), and
+    verify the records other writers (other ``Ledger`` objects, other
+    processes) appended since. An append thus costs the same on a ledger of
+    ten records or a million. An older record edited in place is caught by
+    the next object's first append and by :func:`verify`.
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -345,6 +379,7 @@ class Ledger:
     def __init__(self, path: str | os.PathLike, *, actor: str | None = None) -> None:
         self.path = Path(path)
         self.actor = actor or os.environ.get("GOVKIT_ACTOR") or "unspecified"
+        self._chain: _Chain | None = None  # what this object last verified or wrote
 
     def __repr__(self) -> str:
         return f"Ledger({str(self.path)!r}, records={len(self)})"
@@ -399,31 +434,80 @@ class Ledger:
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
         try:
             with _locked(fd):
-                lines, torn = _split(_read_all(fd))
-                if torn:
-                    raise LedgerIntegrityError(
-                        _TORN.format(path=self.path, n=len(lines), side=self._side_file())
-                    )
-                record["index"] = len(lines)
-                record["prev_hash"] = json.loads(lines[-1])["hash"] if lines else GENESIS_HASH
+                chain = self._verified_chain(fd)
+                record["index"] = chain.records
+                record["prev_hash"] = chain.head
                 record["hash"] = _record_hash(record)
-                os.write(fd, _canonical(record) + b"\n")
+                line = _canonical(record)
+                self._chain = None  # until the write is known to be complete
+                written = os.write(fd, line + b"\n")
                 os.fsync(fd)
+                if written == len(line) + 1:
+                    self._chain = _Chain(chain.file, chain.size + written, chain.records + 1,
+                                         record["hash"], line)
         finally:
             os.close(fd)
         return record
 
+    def _verified_chain(self, fd: int) -> _Chain:
+        """The chain the next record extends; raise if the file does not verify.
+
+        Called under the lock. Verifies the whole file the first time (or when
+        the file was replaced), then only what other writers appended after
+        the last record this object verified or wrote, which must still be in
+        place (see the class notes).
+        """
+        stat = os.fstat(fd)
+        file = (stat.st_dev, stat.st_ino)
+        known = self._chain
+        if known is not None and known.file == file:
+            # Same file: the record this object last saw must still end where it ended.
+            start = known.size - len(known.last_line) - 1 if known.records else 0
+            os.lseek(fd, start, os.SEEK_SET)
+            data = _read_from(fd) if stat.st_size >= known.size else b""
+            if known.records and not data.startswith(known.last_line + b"\n"):
+                raise LedgerIntegrityError(_CHANGED.format(path=self.path, record=known.records))
+            lines, torn = split_lines(data[known.size - start:])
+            base, previous, size = known.records, known.head, known.size
+        else:  # this object's first append, or the file was replaced (e.g. a restored copy)
+            lines, torn = split_lines(_read_all(fd))
+            base, previous, size = 0, GENESIS_HASH, 0
+        good, head, bad, problem = _walk(lines, first=base + 1, previous=previous)
+        if bad is not None:
+            raise LedgerIntegrityError(_CORRUPT.format(path=self.path, problem=problem))
+        if known is not None and known.records and base == 0 and (
+            good < known.records or json.loads(lines[known.records - 1])["hash"] != known.head
+        ):  # a replaced file must still hold the record this object last saw
+            raise LedgerIntegrityError(_CHANGED.format(path=self.path, record=known.records))
+        if torn:
+            raise LedgerIntegrityError(
+                _TORN.format(path=self.path, n=base + good, side=self._side_file())
+            )
+        size += sum(len(line) + 1 for line in lines)
+        last = lines[-1] if lines else known.last_line if base else b""
+        return _Chain(file, size, base + good, head, last)
+
     def records(self) -> list[dict[str, Any]]:
-        """Return the complete records, oldest first (an incomplete last line is skipped)."""
+        """Return the records, oldest first (an incomplete last line is skipped).
+
+        A new ledger (no file yet) has no records. Reading checks each
+        record's fields and types, not the hash chain (that is :meth:`verify`).
+
+        Raises
+        ------
+        LedgerRecordError
+            A line is not a well-formed record; the message names its number
+            and the file. ``read_records(path, strict=False)`` reads what is left.
+        """
         if not self.path.exists():
             return []
-        lines, _ = _split(self.path.read_bytes())
-        return [json.loads(line) for line in lines]
+        return read_records(self.path)
 
     def __len__(self) -> int:
+        """The number of complete lines (records), without reading them; 0 for a new ledger."""
         if not self.path.exists():
             return 0
-        return len(_split(self.path.read_bytes())[0])
+        return len(split_lines(self.path.read_bytes())[0])
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         return iter(self.records())
@@ -435,7 +519,11 @@ class Ledger:
         return records[-1]["hash"] if records else None
 
     def verify(self, *, expected_head: str | None = None) -> Verification:
-        """Verify this ledger; see :func:`govkit.ledger.verify`."""
+        """Verify this ledger's whole file; see :func:`govkit.ledger.verify`.
+
+        Raises ``FileNotFoundError`` while the ledger has no file yet (nothing
+        was appended): there is nothing to vouch for.
+        """
         return verify(self.path, expected_head=expected_head)
 
     def to_frame(self) -> pd.DataFrame:
@@ -445,7 +533,7 @@ class Ledger:
         ``parameters`` and ``metrics`` (dicts), ``hash``.
         """
         columns = ["index", "timestamp", "stage", "operation", "parameters", "metrics", "hash"]
-        frame = pd.DataFrame(self.records(), columns=_FIELDS)[columns]
+        frame = pd.DataFrame(self.records(), columns=FIELDS)[columns]
         frame["timestamp"] = pd.to_datetime(frame["timestamp"], utc=True, format="ISO8601")
         return frame
 

@@ -207,10 +207,115 @@ def test_timeline_frame(ledger):
     assert str(frame["timestamp"].dt.tz) == "UTC"
 
 
-def test_empty_ledger(tmp_path):
+def test_a_new_ledger_has_no_records_but_a_missing_file_does_not_verify(tmp_path):
     ledger = Ledger(tmp_path / "none.jsonl")
     assert len(ledger) == 0 and ledger.records() == [] and ledger.head_hash is None
-    assert verify(ledger.path).ok
+    # "verifies: 0 records" for a mistyped path would be a false assurance
+    with pytest.raises(FileNotFoundError, match=r"no ledger file at .*none\.jsonl.*typo"):
+        verify(ledger.path)
+    with pytest.raises(FileNotFoundError, match="none.jsonl"):
+        ledger.verify()
+    with pytest.raises(FileNotFoundError, match=r"nowhere.*ledger\.jsonl"):
+        verify(tmp_path / "nowhere" / "ledger.jsonl")
+    ledger.append("datasets", "load")  # a new ledger is still created by its first append
+    assert verify(ledger.path).ok and len(ledger) == 1
+
+
+def test_an_empty_file_verifies_as_an_empty_ledger(tmp_path):
+    path = tmp_path / "ledger.jsonl"
+    path.write_bytes(b"")
+    result = verify(path)
+    assert result.ok and result.n_records == 0 and result.head_hash is None
+
+
+def _rehashed(line: bytes, **changes) -> bytes:
+    from govkit.ledger._ledger import _canonical, _record_hash
+
+    record = {**json.loads(line), **changes}
+    record["hash"] = _record_hash(record)
+    return _canonical(record)
+
+
+@pytest.mark.parametrize(
+    ("damage", "bad"),
+    [
+        (lambda ls: ls[:1] + [ls[1][:-5]] + ls[2:], 2),  # a corrupt line
+        (lambda ls: ls[:1] + [ls[1].replace(b'"auc":0.6', b'"auc":0.9')] + ls[2:], 2),  # own hash
+        (lambda ls: ls[:1] + [_rehashed(ls[1], metrics={"auc": 0.9})] + ls[2:], 3),  # broken link
+        (lambda ls: ls[:1] + ls[2:], 2),  # a deleted record
+        (lambda ls: ls[:1] + [_rehashed(ls[1], metrics="0.9")] + ls[2:], 2),  # wrong type
+    ],
+    ids=["corrupt-line", "hash-mismatch", "broken-link", "deleted", "wrong-type"],
+)
+def test_append_refuses_to_extend_a_chain_that_does_not_verify(tmp_path, damage, bad):
+    path = tmp_path / "ledger.jsonl"
+    _fill(Ledger(path))
+    _write(Ledger(path), damage(_lines(Ledger(path))))
+    before = path.read_bytes()
+    with pytest.raises(LedgerIntegrityError, match=rf"record {bad} .*restore the ledger from a "
+                                                   r"copy.*start a new ledger"):
+        Ledger(path).append("fairness", "next")
+    assert path.read_bytes() == before  # nothing was appended
+    assert verify(path).bad_record == bad
+
+
+def test_an_object_refuses_a_file_cut_or_edited_at_its_end_since_it_last_wrote(ledger):
+    _fill(ledger)
+    lines = _lines(ledger)
+    _write(ledger, lines[:-1])  # the last record removed: still a valid chain on its own
+    with pytest.raises(LedgerIntegrityError, match=r"record 4, the last one this object"):
+        ledger.append("fairness", "next")
+    with pytest.raises(LedgerIntegrityError, match="record 4"):  # and it keeps refusing
+        ledger.append("fairness", "next")
+    _write(ledger, lines[:-1] + [lines[-1].replace(b'"auc":0.8', b'"auc":0.1')])
+    with pytest.raises(LedgerIntegrityError, match="changed under this Ledger object"):
+        ledger.append("fairness", "next")
+    _write(ledger, lines)  # restored exactly: appending goes on
+    ledger.append("fairness", "next")
+    assert ledger.verify().ok and len(ledger) == 5
+
+
+def test_an_object_refuses_a_replaced_file_without_its_last_record(ledger, tmp_path):
+    _fill(ledger)
+    copy = tmp_path / "copy.jsonl"
+    copy.write_bytes(b"".join(line + b"\n" for line in _lines(ledger)[:2]))
+    os.replace(copy, ledger.path)  # an older copy put in place (a new file)
+    with pytest.raises(LedgerIntegrityError, match="record 4"):
+        ledger.append("fairness", "next")
+    Ledger(ledger.path).append("fairness", "next")  # a new object on purpose: it verifies whole
+    assert verify(ledger.path).n_records == 3
+
+
+def test_appends_verify_only_what_other_writers_added(tmp_path, monkeypatch):
+    from govkit.ledger import _ledger
+
+    parsed = []
+    real = _ledger.parse_line
+    monkeypatch.setattr(_ledger, "parse_line", lambda line: (parsed.append(line), real(line))[1])
+    path = tmp_path / "ledger.jsonl"
+    notebook_a, notebook_b = Ledger(path), Ledger(path)
+    _fill(notebook_a, 2)
+    assert len(parsed) == 0  # an empty file, then its own records: nothing to re-read
+    _fill(notebook_b, 3)
+    assert len(parsed) == 2  # b's first append verifies the whole file once
+    parsed.clear()
+    notebook_a.append("fairness", "again")
+    assert len(parsed) == 3  # only b's three records, not the whole file
+    parsed.clear()
+    notebook_a.append("fairness", "again")
+    notebook_b.append("fairness", "again")
+    assert len(parsed) == 2  # b checks only the two records a added since b last wrote
+    assert verify(path).ok and verify(path).n_records == 8
+
+
+def test_verify_checks_field_types_even_with_a_recomputed_hash(ledger):
+    _fill(ledger)
+    lines = _lines(ledger)
+    lines[1] = _rehashed(lines[1], metrics=[0.9])
+    _write(ledger, lines)
+    result = verify(ledger.path)
+    assert not result.ok and result.bad_record == 2
+    assert "record 2 has metrics of type a list, not an object" in result.problem
 
 
 def test_file_mode_is_not_world_writable(ledger):
