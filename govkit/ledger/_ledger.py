@@ -11,7 +11,13 @@ to detect records cut off the end too.
 Appends are crash-safe: the whole line is written with one ``write`` on a file
 opened in append mode, under an exclusive lock, then ``fsync``-ed, so a killed
 process leaves at worst a torn last line, which :func:`verify` reports
-separately and :meth:`Ledger.repair` moves aside.
+separately and :meth:`Ledger.repair` moves aside. An append never extends a
+chain that does not verify: :meth:`Ledger.append` refuses, naming the record,
+so damage cannot be buried under later records.
+
+Records are numbered from 1 (record ``n`` is line ``n`` and carries
+``"index": n - 1``); every message, :class:`Verification` and
+:func:`read_records` count that way.
 
 The ledger practises what the workbook teaches: parameters named like secrets
 (``key``, ``secret``, ``token``, ``password``, ``salt``) and values that look
@@ -414,6 +420,14 @@ class Ledger:
         -------
         dict
             The record as written.
+
+        Raises
+        ------
+        LedgerIntegrityError
+            The file's chain does not verify (the message names the record and
+            the fix), the file changed under this object other than by
+            appends, or it ends in a torn line (call :meth:`repair`). Nothing
+            is written then.
         """
         if stage not in STAGES:
             raise ValueError(_BAD_STAGE.format(value=stage, stages=", ".join(STAGES)))
