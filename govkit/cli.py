@@ -74,7 +74,7 @@ def _cmd_check_data(args: argparse.Namespace) -> int:
         train, test = load_data(config)
     except (ConfigError, ValueError, TypeError, FileNotFoundError) as error:
         return _fail("check-data", error)
-    check = check_data(train, test=test)
+    check = check_data(train, test=test, min_group_size=config.min_group_size)
     print(f"Data: {config.source} ({len(train)} training rows, {len(test)} test rows)\n")
     print(check)
     if check.ok:

@@ -41,8 +41,9 @@ data:
   categorical: [postcode]         # codes written as digits; other kinds are inferred
   encoding: null                  # null: detect (UTF-8, UTF-8 with BOM, GB18030/GBK, Latin-1)
   sep: null                       # null: detect among , ; tab |
-  decimal: "."                    # "," for exports like 45,6
-  thousands: null                 # e.g. "." for 45.600 or "," for 45,600
+  decimal: null                   # null: detect; "," for exports like 45,6
+  thousands: null                 # null: detect; e.g. "." for 45.600 or "," for 45,600
+  min_group_size: 30              # smaller protected groups stop the run (their metrics are noise)
   licence: "CC BY 4.0"            # the data's licence, for the report
 
 model:
@@ -80,7 +81,7 @@ _SECTIONS = {
     "random_state": None,
     "data": {"path", "test_path", "test_size", "target", "positive_label", "protected",
              "quasi_identifiers", "identifiers", "not_identifiers", "exclude", "numeric",
-             "categorical", "licence", "encoding", "sep", "decimal", "thousands"},
+             "categorical", "licence", "encoding", "sep", "decimal", "thousands", "min_group_size"},
     "model": {"kind", "intended_use", "limitations", "licence"},
     "anonymization": {"k", "l", "t", "method", "max_suppression"},
     "privacy": {"epsilon", "delta", "model", "model_epsilon", "public_domain"},
@@ -107,7 +108,17 @@ def _fail(key: str, value: Any, fix: str) -> ConfigError:
     return ConfigError(f"config key '{key}': got {value!r}; {fix}")
 
 
+# what people call some settings in other tools (pandas, Excel, R)
+_SYNONYMS = {"separator": "sep", "seperator": "sep", "delimiter": "sep", "delim": "sep",
+             "charset": "encoding", "decimal_separator": "decimal", "dec": "decimal",
+             "thousands_separator": "thousands", "drop": "exclude", "excluded": "exclude",
+             "ignore": "exclude"}
+
+
 def _suggest(word: str, options) -> str:
+    synonym = _SYNONYMS.get(str(word).lower())
+    if synonym in options:
+        return f" (did you mean '{synonym}'?)"
     close = difflib.get_close_matches(word, list(options), n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
@@ -131,8 +142,9 @@ class PipelineConfig:
     exclude: tuple[str, ...] = ()
     encoding: str | None = None  # None: detected by from_csv
     sep: str | None = None  # None: detected by from_csv
-    decimal: str = "."
+    decimal: str | None = None  # None: detected by from_csv
     thousands: str | None = None
+    min_group_size: int = 30  # govkit.datasets.check_data's default
     numeric: tuple[str, ...] | None = None
     categorical: tuple[str, ...] | None = None
     model_kind: str = "logistic_regression"  # the workbook's reference model (notebooks 01, 03)
@@ -354,9 +366,9 @@ def load_config(path: str | os.PathLike | None) -> PipelineConfig:
     data_path = (base / data["path"]).resolve()
     encoding = _encoding(data.get("encoding"))
     sep = _character(data.get("sep"), "data.sep", example='";" or tab')
-    decimal = _character(data.get("decimal", "."), "data.decimal", example='","', allow_none=False)
+    decimal = _character(data.get("decimal"), "data.decimal", example='","')
     thousands = _character(data.get("thousands"), "data.thousands", example='"."')
-    if sep is not None and decimal == sep:
+    if decimal is not None and decimal == sep:
         raise _fail("data.decimal", decimal, f"it is also the separator (data.sep: {sep!r}); a file "
                                              "with decimal commas is usually ;-separated: sep: \";\".")
     if thousands is not None and thousands == decimal:
@@ -438,6 +450,9 @@ def load_config(path: str | os.PathLike | None) -> PipelineConfig:
         data_path=data_path,
         data_licence=str(data["licence"]) if data.get("licence") else None,
         test_path=test_path,
+        min_group_size=_number(data.get("min_group_size", defaults.min_group_size),
+                               "data.min_group_size", low=1, high=math.inf, low_open=False,
+                               high_open=True, integer=True, example="30"),
         test_size=_number(data.get("test_size", defaults.test_size), "data.test_size", low=0, high=1,
                           low_open=True, high_open=True, example="0.3"),
         target=target,

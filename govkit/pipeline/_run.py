@@ -161,7 +161,7 @@ def _read_options(config: PipelineConfig) -> dict[str, Any]:
     )
     # the newer keys are passed only when set, so from_csv's own defaults (detect) apply
     for key, default in (("not_identifiers", ()), ("exclude", ()), ("encoding", None),
-                         ("sep", None), ("decimal", "."), ("thousands", None)):
+                         ("sep", None), ("decimal", None), ("thousands", None)):
         value = getattr(config, key)
         if value != default:
             options[key] = value
@@ -192,8 +192,9 @@ def load_data(config: PipelineConfig, ledger: Ledger | None = None) -> tuple[Dat
     def read(path: Path) -> Dataset:
         data = from_csv(path, **roles)
         if ledger is not None:
+            # record_load adds how the file was read (data.read_options: encoding, separator, ...)
             record_load(data, ledger, source=path.name, file_sha256=fingerprint(path),
-                        licence=licence, **_read_decisions(data))
+                        licence=licence)
         return data
 
     data = read(config.data_path)
@@ -222,27 +223,18 @@ def load_data(config: PipelineConfig, ledger: Ledger | None = None) -> tuple[Dat
     return train, test
 
 
-def _read_decisions(data: Dataset) -> dict[str, Any]:
-    """What from_csv decided about the file (encoding, separator, ...), when it says."""
-    for name in ("read_options", "source"):
-        decided = getattr(data, name, None)
-        if isinstance(decided, dict) and decided:
-            return {"read_options": {str(k): v for k, v in decided.items()
-                                     if isinstance(v, (str, int, float, bool)) or v is None}}
-    return {}
-
-
-def _check_loaded_data(train: Dataset, test: Dataset, ledger: Ledger | None = None):
+def _check_loaded_data(config: PipelineConfig, train: Dataset, test: Dataset,
+                       ledger: Ledger | None = None):
     """``govkit.datasets.check_data`` on both splits, recorded; raises on any problem.
 
     Returns the :class:`~govkit.datasets.DataCheck` when there is none.
     """
     from govkit.datasets import check_data
 
-    check = check_data(train, test=test)
+    check = check_data(train, test=test, min_group_size=config.min_group_size)
     if ledger is not None:
         ledger.append("pipeline", "check_data",
-                      parameters={"min_group_size": getattr(check, "min_group_size", 30)},
+                      parameters={"min_group_size": config.min_group_size},
                       inputs={"train": train.fingerprint, "test": test.fingerprint},
                       metrics={"ok": bool(check.ok), "problems": len(check.problems),
                                "notes": [str(n) for n in check.notes]})
@@ -498,7 +490,7 @@ def _run_steps(config: PipelineConfig, folder: Path, seconds: dict[str, float], 
                         name=config.name)
     ledger.append("pipeline", "configure", parameters=config.as_dict())
     train, test = load_data(config, ledger)
-    _check_loaded_data(train, test, ledger)  # refuse a run that would fail on the data, now
+    _check_loaded_data(config, train, test, ledger)  # refuse a run that would fail on the data, now
     key = {"train": train.fingerprint, "kind": config.model_kind, "seed": config.random_state}
     models: dict[str, Any] = {
         "raw data": cached("pipeline-raw-model", key, lambda: fit_model(

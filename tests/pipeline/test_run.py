@@ -20,7 +20,8 @@ from govkit.cli import main
 from govkit.datasets import make_credit
 from govkit.exceptions import DataQualityWarning, GovkitWarning, PrivacyLeakWarning
 from govkit.ledger import verify
-from govkit.pipeline import OUTPUT_FILES, load_config, run_pipeline
+from govkit.models import feature_groups, fit_model
+from govkit.pipeline import OUTPUT_FILES, load_config, load_data, run_pipeline
 from govkit.report import build_report
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "credit"
@@ -72,6 +73,24 @@ def test_every_output_is_written_and_the_ledger_verifies(run):
         assert (run.out_dir / name).stat().st_size > 0, name
     assert run.verified and verify(run.ledger).ok
     assert set(run.seconds) >= {"load the data", "render the report"}
+
+
+def test_the_model_uses_every_declared_feature_and_the_report_lists_them(run, records):
+    """categorical: [postcode] once made the model drop sex, nationality, ... silently."""
+    config = load_config(EXAMPLE / "config.yml")
+    header = pd.read_csv(EXAMPLE / "credit.csv", nrows=0).columns
+    declared = [c for c in header
+                if c != config.target and c not in config.identifiers and c not in config.exclude]
+    assert len(declared) == 13
+    train, _ = load_data(config)
+    model = fit_model(config.model_kind, train, random_state=config.random_state)
+    assert sorted(feature_groups(model.named_steps["preprocess"])) == sorted(declared)
+    (record,) = _one(records, "pipeline", "model_features")
+    assert record["parameters"]["features"] == declared and record["parameters"]["not_used"] == []
+    assert record["metrics"]["features_used"] == 13
+    markdown = (run.out_dir / "report.md").read_text(encoding="utf-8")
+    listed = markdown.split("Features the raw data model used (13, ")[1].split("\n")[0]
+    assert all(column in listed for column in declared)
 
 
 def test_no_direct_identifier_reaches_any_output(run):
