@@ -268,6 +268,20 @@ def find_identifiers(
     pattern_share : float
         Share of non-missing values that must match a pattern.
 
+    Notes
+    -----
+    A column is flagged when any of these holds: its name has an identifier
+    word (name, email, phone, tel, mobile, id, ssn, passport, iban, address,
+    ...; 姓名, 身份证, 手机, 电话, 邮箱, 住址, ...), matched as a whole word
+    (``customer_id`` and ``E-Mail`` match, ``idle_time`` and ``valid`` do
+    not); at least ``pattern_share`` of its non-missing values are e-mail
+    addresses, phone numbers, China resident IDs (check character verified),
+    US SSNs, IBANs (mod-97 verified) or payment card numbers (Luhn verified);
+    or it is a text column with at least ``min_rows`` non-missing values of
+    which at least ``unique_share`` are distinct. Numbers are flagged by name
+    or by a pattern with a check digit only, never for being distinct (a
+    continuous column such as Adult's ``fnlwgt`` is distinct by nature).
+
     Returns
     -------
     pandas.DataFrame

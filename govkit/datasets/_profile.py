@@ -186,7 +186,8 @@ class DataCheck:
         if self.notes:
             lines += ["Notes:", *(f"  - {n}" for n in self.notes), ""]
         shown = self.columns[["role", "kind", "dtype", "missing", "distinct",
-                              "likely_identifier", "problem"]]
+                              "likely_identifier"]].assign(
+            problem=self.columns["problem"].map(lambda p: "yes (above)" if p else ""))
         with pd.option_context("display.max_colwidth", 60, "display.width", 200,
                                "display.max_rows", 500, "display.max_columns", 20):
             lines += ["Columns:", shown.to_string(), ""]
@@ -239,10 +240,10 @@ def _read_note(data: Dataset, which: str) -> list[str]:
     return notes
 
 
-def _unseen_categories(train: Dataset, test: Dataset) -> list[str]:
+def _unseen_categories(train: Dataset, test: Dataset, skip: set[str]) -> list[str]:
     notes = []
     for column in train.categorical:
-        if column not in test.frame.columns:
+        if column not in test.frame.columns or column in skip:
             continue
         seen = set(train.frame[column].dropna().astype(str))
         values = test.frame[column].dropna().astype(str)
@@ -334,7 +335,7 @@ def check_data(train: Dataset, *, test: Dataset | None = None,
         extra = [c for c in test.frame.columns if c not in train.frame.columns]
         if extra:
             notes.append(f"test has column(s) {extra} that train lacks; they are not used.")
-        notes += _unseen_categories(train, test)
+        notes += _unseen_categories(train, test, skip=flagged_in_train)
         groups = groups.merge(_group_table(test, "test"), on=["attribute", "value"], how="outer")
         for prefix in ("train", "test"):
             groups[f"{prefix}_rows"] = groups[f"{prefix}_rows"].fillna(0).astype("int64")
@@ -344,6 +345,8 @@ def check_data(train: Dataset, *, test: Dataset | None = None,
                   .sort_values(["_order", "_label"], kind="stable")
                   .drop(columns=["_order", "_label"]).reset_index(drop=True))
     for row in groups.itertuples(index=False):
+        if row.value == _MISSING_LABEL:  # reported as missing values of the column
+            continue
         for prefix in ("train", "test") if test is not None else ("train",):
             count = getattr(row, f"{prefix}_rows")
             if count < min_group_size:
