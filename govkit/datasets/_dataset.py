@@ -20,8 +20,7 @@ import dataclasses
 import difflib
 import hashlib
 import json
-import types
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
 from typing import Any
 
@@ -124,6 +123,34 @@ def _values_text(values: Iterable[Any], limit: int = 8) -> str:
 def _is_number(column: pd.Series) -> bool:
     """Numeric dtype and not boolean: what govkit treats as a numeric column."""
     return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+
+
+class ReadOptions(Mapping):
+    """A read-only record of how a file was read (lists are stored as tuples); picklable.
+
+    Examples
+    --------
+    >>> from govkit.datasets._dataset import ReadOptions
+    >>> options = ReadOptions({"sep": ";", "detected": ["sep"]})
+    >>> options["detected"], dict(options) == {"sep": ";", "detected": ("sep",)}
+    (('sep',), True)
+    """
+
+    def __init__(self, options: Mapping[str, Any]):
+        self._options = {str(k): tuple(v) if isinstance(v, list) else v
+                         for k, v in options.items()}
+
+    def __getitem__(self, key: str) -> Any:
+        return self._options[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._options)
+
+    def __len__(self) -> int:
+        return len(self._options)
+
+    def __repr__(self) -> str:
+        return f"ReadOptions({self._options!r})"
 
 
 def _plain(value: Any) -> Any:
@@ -229,7 +256,7 @@ class Dataset:
         if self.read_options is not None:
             if not isinstance(self.read_options, Mapping):
                 raise TypeError(_BAD_READ_OPTIONS.format(kind=type(self.read_options).__name__))
-            set_(self, "read_options", types.MappingProxyType(dict(self.read_options)))
+            set_(self, "read_options", ReadOptions(self.read_options))
         self._check_columns("target", (self.target,), columns)
         for role in ("protected", "quasi_identifiers", "identifiers", "exclude",
                      "not_identifiers"):

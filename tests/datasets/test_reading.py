@@ -47,7 +47,7 @@ def test_gbk_file_with_chinese_headers_and_values(write):
     again = from_csv(path, target="批准", positive_label="是", protected="性别",
                      identifiers=["姓名"], quasi_identifiers=["年龄", "城市"], encoding="gbk")
     assert again.fingerprint == data.fingerprint
-    assert again.read_options["detected"] == ["sep", "decimal", "thousands"]
+    assert again.read_options["detected"] == ("sep", "decimal", "thousands")
 
 
 def test_gbk_role_names_are_checked_in_chinese(write):
@@ -216,7 +216,7 @@ def test_the_ledger_records_how_the_file_was_read(write, ledger):
 def test_explicit_options_are_recorded_as_given(write):
     data = from_csv(write(SEMICOLON), target="approved", positive_label="yes", sep=";",
                     decimal=",", thousands=".", encoding="utf-8")
-    assert data.read_options["detected"] == []
+    assert data.read_options["detected"] == ()
     assert data.frame["score"].tolist() == [1234.5, 987.0, 2001.75]
 
 

@@ -113,6 +113,16 @@ def test_read_options_do_not_change_the_fingerprint(credit):
     assert a.fingerprint == b.fingerprint
 
 
+def test_a_dataset_with_read_options_pickles(credit):
+    import pickle
+
+    data = Dataset(credit, target="repaid", positive_label="yes", identifiers=CREDIT_IDS,
+                   read_options={"encoding": "utf-8", "detected": ["encoding"]})
+    copy = pickle.loads(pickle.dumps(data))  # process-parallel sweeps send Datasets to workers
+    assert copy.read_options == {"encoding": "utf-8", "detected": ("encoding",)}
+    assert copy.fingerprint == data.fingerprint
+
+
 def test_bad_read_options():
     frame = pd.DataFrame({"a": [1, 2], "t": [0, 1]})
     with pytest.raises(TypeError, match="read_options must be a mapping"):
