@@ -20,6 +20,9 @@ from typing import Any
 
 import yaml
 
+# from_csv's own detection, so that the header checked here is the one it reads
+from govkit.datasets._reading import HEAD_BYTES, detect_encoding, read_head, sniff_separator
+
 __all__ = ["EXAMPLE_CONFIG", "ConfigError", "PipelineConfig", "load_config"]
 
 EXAMPLE_CONFIG = """\
@@ -93,11 +96,6 @@ ANONYMIZATION_METHODS = ("mondrian", "global")
 PRIVATE_MODELS = ("dp_ebm", "dp_sgd_logistic", "dp_sgd_mlp")
 MITIGATIONS = ("threshold_optimizer", "exponentiated_gradient", "correlation_remover", "none")
 CONSTRAINTS = ("demographic_parity", "equalized_odds")
-# Tried in this order when data.encoding is not given (as govkit.datasets.from_csv does);
-# Latin-1 decodes any bytes, so it comes last.
-ENCODINGS = ("utf-8", "gb18030", "latin-1")
-SEPARATORS = (",", ";", "\t", "|")
-_HEADER_BYTES = 1 << 20  # the header and a few lines are all the check needs
 
 
 class ConfigError(ValueError):
@@ -242,44 +240,36 @@ def _number(value: Any, key: str, *, low: float, high: float, low_open: bool, hi
     return int(value) if integer else float(value)
 
 
-def _decode(raw: bytes, encoding: str | None, path: Path, key: str) -> str:
-    if encoding is not None:
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError as error:
-            raise _fail(key, path.name, f"it is not {encoding} text (byte {error.start} of the header "
-                                        "lines); set data.encoding to the file's encoding, e.g. "
-                                        "gb18030 or latin-1, or remove data.encoding to detect "
-                                        "it.") from None
-    for candidate in ENCODINGS:
-        try:
-            return raw.decode(candidate)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("latin-1")  # pragma: no cover - latin-1 decodes every byte
-
-
 def _header(path: Path, key: str, *, encoding: str | None = None,
             sep: str | None = None) -> list[str]:
-    """The CSV's column names, read as from_csv will read them (encoding, separator, no BOM)."""
+    """The CSV's column names, read as from_csv reads them.
+
+    The same detection as :func:`govkit.datasets.from_csv` (its private
+    ``_reading`` helpers: encoding order, BOM stripped, separator chosen by the
+    file's structure), so the names checked here are the names loaded later.
+    """
     if not path.is_file():
         raise _fail(key, str(path), "no such file; paths are relative to the config file's folder.")
-    with open(path, "rb") as handle:
-        raw = handle.read(_HEADER_BYTES)
-    if len(raw) == _HEADER_BYTES and b"\n" in raw:
-        raw = raw[: raw.rindex(b"\n")]  # never cut a multi-byte character in half
-    text = _decode(raw, encoding, path, key).lstrip("\ufeff")  # a BOM is not part of a name
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
+    if path.stat().st_size == 0:
+        raise _fail(key, str(path), "the file is empty; it needs a header line and data rows.")
+    if encoding is None:
+        encoding = detect_encoding(path)
+    else:
+        with open(path, "rb") as handle:
+            raw = handle.read(HEAD_BYTES)
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(raw, final=False)
+        except UnicodeDecodeError as error:
+            raise _fail(key, path.name, f"it is not {encoding} text (byte {error.start} of the "
+                                        "header lines); set data.encoding to the file's encoding, "
+                                        "e.g. gb18030 or latin-1, or remove data.encoding to "
+                                        "detect it.") from None
+    text, cut = read_head(path, encoding)
+    if not text.strip():
         raise _fail(key, str(path), "the file is empty; it needs a header line and data rows.")
     if sep is None:
-        try:
-            sep = csv.Sniffer().sniff("\n".join(lines[:20]), delimiters="".join(SEPARATORS)).delimiter
-        except csv.Error:
-            sep = ","
-        if sep not in lines[0]:  # the sniffer can be misled by decimal commas in the data lines
-            sep = max(SEPARATORS, key=lines[0].count) if any(c in lines[0] for c in SEPARATORS) else ","
-    row = next(csv.reader(io.StringIO(lines[0]), delimiter=sep))
+        sep, _ = sniff_separator(text, cut)
+    row = next(csv.reader(io.StringIO(text, newline=""), delimiter=sep, skipinitialspace=True))
     names = [c.strip() for c in row]
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
