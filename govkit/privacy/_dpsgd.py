@@ -36,6 +36,7 @@ import numbers
 
 import dp_accounting
 import numpy as np
+from dp_accounting import mechanism_calibration
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import type_of_target
@@ -53,7 +54,7 @@ from ._budget import (
     quiet_absl,
     warn_if_delta_large,
 )
-from ._validation import check_delta, check_epsilon
+from ._validation import check_epsilon
 
 __all__ = ["DPSGDClassifier", "calibrate_noise_multiplier", "dpsgd_event"]
 
@@ -85,6 +86,90 @@ _NOT_LABELS = (
     "here trains binary classifiers; pass two class labels (e.g. 0/1)."
 )
 _BAD_ACCOUNTANT = "DPSGDClassifier: accountant={value!r} is not one of {choices}."
+
+# Gaussian noise and dp-accounting set the usable ranges below; each message says why.
+MIN_DELTA = 1e-12
+MIN_NOISE_MULTIPLIER = 0.1
+MAX_TARGET_EPSILON = 100.0
+MAX_SCALE = 1e6  # for noise_multiplier, clip_norm, learning_rate
+MAX_STEPS = 1_000_000
+_BAD_GAUSSIAN_DELTA = (
+    "{func}: delta={value!r} cannot be used with DP-SGD's Gaussian noise: {reason}. Pass "
+    "1e-12 <= delta < 1, well below 1/n for n training records, e.g. delta=1e-6."
+)
+_DELTA_NOT_A_NUMBER = "delta must be a number"
+_DELTA_ZERO = (
+    "Gaussian noise gives no pure-epsilon guarantee, so with delta=0 no finite epsilon "
+    "exists (the accountant would report epsilon=inf, or fail to calibrate the noise)"
+)
+_DELTA_TINY = (
+    "dp-accounting cannot resolve a delta below 1e-12 (its PLD accountant reports "
+    "epsilon=inf there), and so small a delta buys nothing over 1e-10"
+)
+_DELTA_RANGE = "delta is a probability of failure: it must lie in [0, 1), and delta >= 1 promises nothing"
+_SMALL_NOISE = (
+    "DPSGDClassifier: noise_multiplier={value!r} is below 0.1: noise that small next to "
+    "clip_norm protects nobody (epsilon runs into the hundreds or thousands), and "
+    "dp-accounting's PLD accountant can take minutes to account it. Typical values are 0.5 to "
+    "5; pass e.g. noise_multiplier=1.0, or target_epsilon= to have the noise calibrated."
+)
+_TOO_LARGE = (
+    "DPSGDClassifier: {name}={value!r} is above 1e6, far beyond any useful value: {why} "
+    "Pass e.g. {name}={example}."
+)
+_LARGE_WHY = {
+    "noise_multiplier": "noise that large drowns every gradient (epsilon is already 0 at 1e4), "
+                        "and dp-accounting overflows.",
+    "clip_norm": "it clips nothing and multiplies the noise (its standard deviation is "
+                 "noise_multiplier * clip_norm), and the arithmetic overflows.",
+    "learning_rate": "steps that large make the weights meaningless, and a hidden layer's "
+                     "arithmetic overflows.",
+}
+_TARGET_TOO_LARGE = (
+    "DPSGDClassifier: target_epsilon={value!r} is above 100: a guarantee that weak (the "
+    "probability of any outcome may change by a factor e^100) protects nobody, and the "
+    "noise it calls for is below what the calibration searches. Pass a target between 0.1 and "
+    "10 (1 is common), or noise_multiplier= for a run with a given noise."
+)
+_UNSTABLE_DECAY = (
+    "DPSGDClassifier: learning_rate * l2 = {product:g} (learning_rate={lr!r}, l2={l2!r}) must "
+    "be below 2 * (1 + momentum) = {limit:g}: a larger weight-decay step overshoots and the "
+    "weights grow without bound until they overflow. Lower l2 (1e-4 is typical) or "
+    "learning_rate."
+)
+_TOO_MANY_STEPS = (
+    "DPSGDClassifier.fit: epochs={epochs!r} with batch_size={batch_size!r} on {n:,} records "
+    "means {steps} noisy steps; govkit stops at 1,000,000 (hours of training). Lower epochs "
+    "or raise batch_size."
+)
+_NOT_CALIBRATED = (
+    "DPSGDClassifier.fit: dp-accounting found no noise multiplier that meets "
+    "target_epsilon={target!r} at delta={delta!r} for {steps:,} steps with sampling "
+    "probability {q:.3g} (accountant={accountant!r}); the target is too weak for that delta "
+    "and sampling. Pass a smaller target_epsilon (1 is common), a delta well below 1/n, or "
+    "noise_multiplier= directly."
+)
+
+
+def check_gaussian_delta(value, func: str) -> float:
+    """Return ``value`` as a float if it is a usable delta for Gaussian noise, else raise.
+
+    Gaussian noise needs ``delta > 0`` (no finite epsilon exists at
+    ``delta=0``) and dp-accounting resolves deltas down to :data:`MIN_DELTA`.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(_BAD_GAUSSIAN_DELTA.format(func=func, value=value,
+                                                   reason=_DELTA_NOT_A_NUMBER))
+    number = float(value)
+    if math.isfinite(number) and MIN_DELTA <= number < 1.0:
+        return number
+    if number == 0:
+        reason = _DELTA_ZERO
+    elif 0 < number < MIN_DELTA:
+        reason = _DELTA_TINY
+    else:
+        reason = _DELTA_RANGE
+    raise ValueError(_BAD_GAUSSIAN_DELTA.format(func=func, value=value, reason=reason))
 _NOT_A_BUDGET = (
     "DPSGDClassifier.fit: budget must be a govkit.privacy.PrivacyBudget or None, got {kind}; "
     "create one with PrivacyBudget(epsilon=..., delta=...)."
@@ -135,7 +220,7 @@ def calibrate_noise_multiplier(
     True
     """
     target_epsilon = check_epsilon(target_epsilon, "target_epsilon", "calibrate_noise_multiplier")
-    delta = check_delta(delta, func="calibrate_noise_multiplier")
+    delta = check_gaussian_delta(delta, "calibrate_noise_multiplier")
     key = (target_epsilon, delta, float(sampling_probability), int(steps), accountant)
     if key not in _CALIBRATION_CACHE:
         _CALIBRATION_CACHE[key] = cached(
@@ -192,21 +277,27 @@ class DPSGDClassifier(ClassifierMixin, BaseEstimator):
         ``None``: logistic regression. An int: one hidden ReLU layer of that
         width.
     noise_multiplier : float, optional
-        Noise standard deviation as a multiple of ``clip_norm``. Give this or
-        ``target_epsilon``.
+        Noise standard deviation as a multiple of ``clip_norm``, from 0.1 to
+        1e6. Give this or ``target_epsilon``.
     target_epsilon : float, optional
-        The epsilon to reach at ``delta``; the noise multiplier is calibrated.
+        The epsilon to reach at ``delta`` (at most 100); the noise multiplier
+        is calibrated.
     delta : float
-        The delta of the guarantee; keep it well below 1/n.
+        The delta of the guarantee, with ``1e-12 <= delta < 1``: Gaussian noise
+        gives no pure-epsilon guarantee, so ``delta=0`` is refused (no finite
+        epsilon exists). Keep it well below 1/n, e.g. 1e-6.
     clip_norm : float
-        L2 bound ``C`` on every per-example gradient.
+        L2 bound ``C`` on every per-example gradient (at most 1e6).
     batch_size : int
         Expected batch size; the sampling probability is ``batch_size / n``.
     epochs : float
-        Expected passes over the data; steps = ``ceil(epochs * n / batch_size)``.
+        Expected passes over the data; steps = ``ceil(epochs * n / batch_size)``,
+        at most 1,000,000.
     learning_rate : float
         Step size of SGD with momentum (momentum is post-processing of the
-        noisy gradients, so it costs no privacy).
+        noisy gradients, so it costs no privacy); at most 1e6, and
+        ``learning_rate * l2 < 2 * (1 + momentum)`` so that weight decay
+        cannot diverge.
     momentum : float
     l2 : float
         Weight decay (independent of the data, so free).
@@ -292,22 +383,39 @@ class DPSGDClassifier(ClassifierMixin, BaseEstimator):
             ):
                 raise ValueError(_BAD_NONNEGATIVE.format(name=name, value=value, example=example))
 
+        def at_most_a_million(name, example):
+            value = getattr(self, name)
+            if value > MAX_SCALE:
+                raise ValueError(_TOO_LARGE.format(name=name, value=value, example=example,
+                                                   why=_LARGE_WHY[name]))
+
         if (self.noise_multiplier is None) == (self.target_epsilon is None):
             raise ValueError(
                 _BOTH_OR_NEITHER.format(sigma=self.noise_multiplier, target=self.target_epsilon)
             )
         if self.noise_multiplier is not None:
             positive("noise_multiplier", 1.0)
+            if self.noise_multiplier < MIN_NOISE_MULTIPLIER:
+                raise ValueError(_SMALL_NOISE.format(value=self.noise_multiplier))
+            at_most_a_million("noise_multiplier", 1.0)
         else:
             check_epsilon(self.target_epsilon, "target_epsilon", "DPSGDClassifier")
-        check_delta(self.delta, func="DPSGDClassifier")
+            if self.target_epsilon > MAX_TARGET_EPSILON:
+                raise ValueError(_TARGET_TOO_LARGE.format(value=self.target_epsilon))
+        check_gaussian_delta(self.delta, "DPSGDClassifier")
         positive("clip_norm", 1.0)
+        at_most_a_million("clip_norm", 1.0)
         positive("epochs", 10)
         positive("learning_rate", 0.2)
+        at_most_a_million("learning_rate", 0.2)
         nonnegative("l2", 1e-4)
         if not (isinstance(self.momentum, numbers.Real) and 0 <= self.momentum < 1):
             raise ValueError(_BAD_NONNEGATIVE.format(name="momentum", value=self.momentum,
                                                      example=0.9) + " It must also be < 1.")
+        if self.learning_rate * self.l2 >= 2 * (1 + self.momentum):
+            raise ValueError(_UNSTABLE_DECAY.format(
+                product=self.learning_rate * self.l2, lr=self.learning_rate, l2=self.l2,
+                limit=2 * (1 + self.momentum)))
         if isinstance(self.batch_size, bool) or not isinstance(self.batch_size, numbers.Integral) \
                 or self.batch_size < 1:
             raise ValueError(_BAD_INT.format(name="batch_size", value=self.batch_size, example=256))
@@ -321,15 +429,25 @@ class DPSGDClassifier(ClassifierMixin, BaseEstimator):
 
     def _privacy_plan(self, n: int) -> tuple[float, int, float]:
         """Sampling probability, steps and noise multiplier (calibrated if needed)."""
-        q = min(1.0, self.batch_size / n)
+        q = 1.0 if self.batch_size >= n else self.batch_size / n  # no float overflow
         steps = int(math.ceil(self.epochs / q))
+        if steps > MAX_STEPS:
+            shown = f"{steps:,}" if steps < 10**12 else f"{float(steps):.3g}"
+            raise ValueError(_TOO_MANY_STEPS.format(epochs=self.epochs, n=n, steps=shown,
+                                                    batch_size=self.batch_size))
         if self.noise_multiplier is not None:
             sigma = float(self.noise_multiplier)
         else:
-            sigma = calibrate_noise_multiplier(
-                self.target_epsilon, self.delta, sampling_probability=q, steps=steps,
-                accountant=self.accountant,
-            )
+            try:
+                sigma = calibrate_noise_multiplier(
+                    self.target_epsilon, self.delta, sampling_probability=q, steps=steps,
+                    accountant=self.accountant,
+                )
+            except (mechanism_calibration.NoBracketIntervalFoundError, ValueError) as error:
+                # parameters were checked above: what is left is dp-accounting's search failing
+                raise ValueError(_NOT_CALIBRATED.format(
+                    target=self.target_epsilon, delta=self.delta, steps=steps, q=q,
+                    accountant=self.accountant)) from error
         return q, steps, sigma
 
     def privacy_event(self, n: int) -> dp_accounting.DpEvent:
@@ -449,7 +567,7 @@ class DPSGDClassifier(ClassifierMixin, BaseEstimator):
             if len(classes) < 2:
                 raise ValueError(_ONE_CLASS.format(values=shown))
             raise ValueError(_NOT_BINARY.format(count=len(classes), values=shown))
-        delta = check_delta(self.delta, func="DPSGDClassifier")
+        delta = check_gaussian_delta(self.delta, "DPSGDClassifier")
         n, n_features = X.shape
         q, steps, sigma = self._privacy_plan(n)
         event = dpsgd_event(q, sigma, steps)
