@@ -434,7 +434,7 @@ class Ledger:
         if not isinstance(operation, str) or not operation.strip():
             raise ValueError(_BAD_OPERATION.format(value=operation))
         record = {
-            "timestamp": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="milliseconds"),
+            "timestamp": _dt.datetime.now(_dt.UTC).isoformat(timespec="milliseconds"),
             "actor": _jsonable(self.actor, "actor"),
             "stage": stage,
             "operation": operation,

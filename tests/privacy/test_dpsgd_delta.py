@@ -10,8 +10,7 @@ from dp_accounting import mechanism_calibration
 from sklearn.base import clone
 
 from govkit.exceptions import PrivacyLeakWarning
-from govkit.privacy import DPSGDClassifier, PrivacyBudget, calibrate_noise_multiplier
-from govkit.privacy import _dpsgd
+from govkit.privacy import DPSGDClassifier, PrivacyBudget, _dpsgd, calibrate_noise_multiplier
 
 
 def data(n: int = 2000):
