@@ -415,6 +415,18 @@ def load_config(path: str | os.PathLike | None) -> PipelineConfig:
             raise _fail("data.exclude" if column in exclude else "data.identifiers"
                         if column in identifiers else "data.not_identifiers", column,
                         "that is the target (data.target); remove it from this list.")
+    quasi_identifiers = _columns(data.get("quasi_identifiers"), "data.quasi_identifiers", header)
+    if exclude and quasi_identifiers and set(quasi_identifiers) <= set(exclude):
+        raise _fail("data.exclude", list(exclude), "it excludes every quasi-identifier from the "
+                                                   "model; the anonymization stage compares models "
+                                                   "trained on the release, so keep at least one "
+                                                   "quasi-identifier as a feature.")
+    excluded_protected = [c for c in _columns(data.get("protected"), "data.protected", header)
+                          if c in exclude]
+    if excluded_protected and fairness.get("mitigation", defaults.mitigation) != "none":
+        raise _fail("data.exclude", excluded_protected,
+                    "the fairness stage's mitigation trains on the protected attribute(s) "
+                    "listed; remove them from data.exclude, or set fairness.mitigation: none.")
     both = [c for c in identifiers if c in not_identifiers]
     if both:
         raise _fail("data.not_identifiers", both, "these columns are also in data.identifiers; "
@@ -448,7 +460,7 @@ def load_config(path: str | os.PathLike | None) -> PipelineConfig:
         target=target,
         positive_label=data["positive_label"],
         protected=_columns(data.get("protected"), "data.protected", header),
-        quasi_identifiers=_columns(data.get("quasi_identifiers"), "data.quasi_identifiers", header),
+        quasi_identifiers=quasi_identifiers,
         identifiers=identifiers,
         not_identifiers=not_identifiers,
         exclude=exclude,

@@ -293,11 +293,14 @@ def _anonymization(config, train, test, ledger, out_dir):
                                    size=min(1000, len(people.frame)), random_state=config.random_state)
         linkage_attack(register, drop_identifiers(people), ledger=ledger)
         linkage_attack(register, released.frame, result=result, ledger=ledger)
+    # The utility model learns from features only: a quasi-identifier listed under data.exclude
+    # is generalized in the release but is no model input, so it is not one of the model's QIs.
+    model_qis = [q for q in qis if q in train.feature_names]  # never empty: load_config checks
     compare_utility(train, test, ks=(config.k,), methods=(config.method,), kind=config.model_kind,
-                    quasi_identifiers=qis, ledger=ledger,
+                    quasi_identifiers=model_qis, ledger=ledger,
                     **{k: v for k, v in options.items() if k != "method"})
-    model = fit_anonymized_model(train, k=config.k, kind=config.model_kind, quasi_identifiers=qis,
-                                 **options)
+    model = fit_anonymized_model(train, k=config.k, kind=config.model_kind,
+                                 quasi_identifiers=model_qis, **options)
     return release_path, model
 
 
@@ -372,7 +375,10 @@ def _explanations(config, train, test, ledger, models):
     lime_result = explain_lime(lime, test, rows=rows, random_state=config.random_state, ledger=ledger)
     # the agreement of the top 5 features (fewer when the data has fewer)
     lime_shap_agreement(raw, lime_result, k=min(5, len(raw.values.columns)), ledger=ledger)
-    for protected in (config.protected or train.protected)[:1]:
+    # proxy analysis splits the model's reliance on a protected attribute into direct and
+    # through proxies: it needs the attribute among the model's features (not in data.exclude)
+    used = [c for c in (config.protected or train.protected) if c in raw.values.columns]
+    for protected in used[:1]:
         proxy_analysis(raw, test, protected=protected, ledger=ledger)
     compare_importances(explanations, ledger=ledger)
 

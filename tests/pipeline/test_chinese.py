@@ -78,3 +78,16 @@ def test_a_detected_encoding_is_said_and_ends_up_in_the_report(tmp_path):
     warnings = next(r for r in _records(out) if r["operation"] == "warnings")
     assert any(w["category"] == "CSVFormatWarning" for w in warnings["parameters"]["warnings"])
     assert "年龄" in (out / "report.md").read_text(encoding="utf-8")
+
+
+def test_an_excluded_column_is_no_model_input_and_the_report_names_it(tmp_path):
+    settings = quick_settings()
+    settings["data"].update(encoding="gb18030", exclude=["地区"])
+    config = write_case(tmp_path / "data", settings=settings)
+    out = tmp_path / "results"
+    assert main(["run", "--config", str(config), "--out", str(out), "--quiet"]) == 0
+    (record,) = [r for r in _records(out) if r["operation"] == "model_features"]
+    assert record["parameters"]["features"] == ["性别", "年龄", "收入"]
+    assert record["parameters"]["excluded"] == ["地区"] and record["parameters"]["not_used"] == []
+    markdown = (out / "report.md").read_text(encoding="utf-8")
+    assert "Excluded from the model by the config (data.exclude): 地区." in markdown

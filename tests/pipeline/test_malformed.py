@@ -83,6 +83,12 @@ CASES = {
                                ["data.exclude", "'邮箱'", "no such column"]),
     "exclude the target": (_settings(lambda s: s["data"].update(exclude=["是否还款"])), None,
                            ["data.exclude", "'是否还款'", "remove it from this list"]),
+    "every QI excluded": (_settings(lambda s: s["data"].update(exclude=["年龄", "性别", "地区"])),
+                          None, ["data.exclude", "['年龄', '性别', '地区']",
+                                 "keep at least one quasi-identifier"]),
+    "protected excluded with mitigation": (
+        _settings(lambda s: s["data"].update(exclude=["性别"])), None,
+        ["data.exclude", "['性别']", "fairness.mitigation: none"]),
     "identifier and not": (_settings(lambda s: s["data"].update(identifiers=["地区"],
                                                                 not_identifiers=["地区"])), None,
                            ["data.not_identifiers", "['地区']", "keep each in one list"]),
