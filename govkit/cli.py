@@ -133,6 +133,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     from govkit.workspace import ledger_path
 
     path = Path(args.ledger) if args.ledger else ledger_path()
+    if path.is_dir() and (path / "ledger.jsonl").is_file():  # a run's output folder
+        path = path / "ledger.jsonl"
     if not path.is_file():  # also what verify() raises (FileNotFoundError) for a missing path
         return _fail("verify", FileNotFoundError(
             f"{path}: no such ledger file; pass the path of a ledger.jsonl (a run's is in its "
@@ -188,7 +190,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=_cmd_run)
 
     check = commands.add_parser("verify", help="verify a ledger's hash chain")
-    check.add_argument("ledger", nargs="?", help="ledger file (default: the workbook ledger)")
+    check.add_argument("ledger", nargs="?", help="ledger file, or a run's output folder "
+                       "(default: the workbook ledger)")
     check.add_argument("--expected-head", help="a head hash recorded elsewhere")
     check.set_defaults(func=_cmd_verify)
     return parser

@@ -75,3 +75,10 @@ def test_check_data_lists_every_problem_and_exits_2(tmp_path, capsys):
     assert "problem(s); govkit run would refuse" in captured.err
     assert captured.err.count("missing value(s) in a protected column") == 2  # train and test
     assert "Traceback" not in captured.err + captured.out
+
+
+def test_verify_accepts_a_runs_output_folder(tmp_path, capsys):
+    ledger = Ledger(tmp_path / "ledger.jsonl")
+    ledger.append("datasets", "load", metrics={"rows": 1})
+    assert main(["verify", str(tmp_path)]) == 0
+    assert "ledger verifies: 1 records" in capsys.readouterr().out
