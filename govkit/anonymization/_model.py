@@ -7,6 +7,17 @@ generalization and maps every raw record onto it (the Mondrian class it falls
 into, or the chosen hierarchy levels) before applying the model. The model is
 govkit's reference recipe (:func:`govkit.models.make_model`), so utility
 differences come from the anonymization, not from the recipe.
+
+Large data: the release is always built from every row (its k-anonymity is a
+guarantee about all of them), but the utility model learns from at most
+``max_rows`` of its rows (default 100,000, far above Adult's 32,561), a
+seeded simple random sample. The model's accuracy is an estimate either way,
+and a generalized column can carry hundreds of distinct labels (sets of
+postcodes), so a one-hot model on every row of a million-row release costs
+memory in proportion to rows x labels. The model records the sample
+(``sampled_rows_``, ``release_rows_``), and so do :func:`compare_utility`'s
+table and ledger record. Predictions are made in blocks of rows, so scoring a
+large test split needs the memory of one block.
 """
 
 from __future__ import annotations
@@ -50,8 +61,34 @@ BAD_KS = (
     "compare_utility: ks={value!r} must be a non-empty list of whole numbers >= 2, e.g. "
     "ks=(2, 5, 10, 50)."
 )
+BAD_MAX_ROWS = (
+    "{func}: max_rows={value!r} must be None (train on every released row) or a whole number "
+    ">= 1000, e.g. max_rows=100_000."
+)
 _TARGET = "__govkit_target__"
 _SENSITIVE = "__govkit_sensitive__"
+#: Default cap on the released rows a utility model trains on (above it: a seeded sample).
+MAX_ROWS = 100_000
+#: Rows scored at once by ``predict_proba`` (bounds the memory of the one-hot block).
+_PREDICT_BLOCK = 50_000
+
+
+def _check_max_rows(value, func: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(BAD_MAX_ROWS.format(func=func, value=value))
+    if value < 1000:
+        raise ValueError(BAD_MAX_ROWS.format(func=func, value=value))
+    return int(value)
+
+
+def _sample_positions(rows: int, max_rows: int | None, random_state: int) -> np.ndarray | None:
+    """Sorted positions of a seeded simple random sample of ``max_rows`` rows (None: keep all)."""
+    if max_rows is None or rows <= max_rows:
+        return None
+    rng = np.random.default_rng([random_state, 0x5A3B1E])  # a stream of its own
+    return np.sort(rng.choice(rows, size=max_rows, replace=False))
 
 
 class AnonymizedClassifier(ClassifierMixin, BaseEstimator):
@@ -71,13 +108,22 @@ class AnonymizedClassifier(ClassifierMixin, BaseEstimator):
         Default ``"midpoint"``: a model learns more from a number than from
         a range label.
     random_state : int
+    max_rows : int or None
+        The model learns from at most this many released rows: above it, a
+        seeded simple random sample of ``max_rows`` rows (the release itself
+        is always built from every row). None: every released row.
 
     Attributes
     ----------
     result_ : AnonymizationResult
         How the training data was anonymized (achieved k, suppression, ...).
     model_ : sklearn.pipeline.Pipeline
-        The reference model fitted on the release.
+        The reference model fitted on the release (or on ``sampled_rows_`` of its rows).
+    release_rows_ : int
+        Rows in the release.
+    sampled_rows_ : int or None
+        Rows of the release the model was fitted on when they were sampled;
+        None when it was fitted on every released row.
     release_columns_ : list of str
         The release's feature columns (columns that recode a
         quasi-identifier one to one are not released; see :func:`anonymize`).
@@ -111,6 +157,7 @@ class AnonymizedClassifier(ClassifierMixin, BaseEstimator):
         hierarchies: Mapping[str, Hierarchy] | None = None,
         numeric_release: str = "midpoint",
         random_state: int = 0,
+        max_rows: int | None = MAX_ROWS,
     ) -> None:
         self.quasi_identifiers = quasi_identifiers
         self.k = k
@@ -123,6 +170,7 @@ class AnonymizedClassifier(ClassifierMixin, BaseEstimator):
         self.hierarchies = hierarchies
         self.numeric_release = numeric_release
         self.random_state = random_state
+        self.max_rows = max_rows
 
     def fit(self, X, y, *, sensitive=None):
         """Anonymize ``(X, y)`` and fit the reference model on the release.
@@ -146,6 +194,7 @@ class AnonymizedClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(
                 f"AnonymizedClassifier: kind={self.kind!r} is not one of {', '.join(MODEL_KINDS)}."
             )
+        max_rows = _check_max_rows(self.max_rows, "AnonymizedClassifier")
         y = pd.Series(np.asarray(y), index=X.index)
         if len(y) != len(X):
             raise ValueError(LENGTHS.format(x=len(X), y=len(y)))
@@ -171,6 +220,14 @@ class AnonymizedClassifier(ClassifierMixin, BaseEstimator):
             released = released.replace(frame=released.frame.drop(columns=[_SENSITIVE]))
         self.result_ = result
         self.release_columns_ = list(released.X.columns)
+        self.release_rows_ = len(released.frame)
+        positions = _sample_positions(self.release_rows_, max_rows, self.random_state)
+        self.sampled_rows_ = None if positions is None else len(positions)
+        if positions is not None:
+            released = released.replace(
+                frame=released.frame.iloc[positions].reset_index(drop=True),
+                numeric=released.numeric, categorical=released.categorical,
+            )
         self.model_ = fit_model(self.kind, released, random_state=self.random_state)
         self.classes_ = classes
         self.n_features_in_ = X.shape[1]
@@ -188,8 +245,18 @@ class AnonymizedClassifier(ClassifierMixin, BaseEstimator):
         return generalized.loc[:, self.release_columns_]
 
     def predict_proba(self, X) -> np.ndarray:
-        """Class probabilities of raw records (generalized the release's way first)."""
-        return self.model_.predict_proba(self._generalized(X))
+        """Class probabilities of raw records (generalized the release's way first).
+
+        Scored in blocks of rows: the same numbers as one call, with the
+        memory of one block's one-hot matrix.
+        """
+        generalized = self._generalized(X)
+        if len(generalized) <= _PREDICT_BLOCK:
+            return self.model_.predict_proba(generalized)
+        return np.concatenate([
+            self.model_.predict_proba(generalized.iloc[start:start + _PREDICT_BLOCK])
+            for start in range(0, len(generalized), _PREDICT_BLOCK)
+        ])
 
     def predict(self, X) -> np.ndarray:
         """Predicted classes of raw records."""
@@ -226,6 +293,7 @@ def fit_anonymized_model(
     method: str = "mondrian",
     quasi_identifiers: Sequence[str] | None = None,
     random_state: int = 0,
+    max_rows: int | None = MAX_ROWS,
     ledger=None,
     **anonymize_options: Any,
 ) -> AnonymizedClassifier:
@@ -240,9 +308,14 @@ def fit_anonymized_model(
     quasi_identifiers : list of str, optional
         Default: ``train.quasi_identifiers``.
     random_state : int
+    max_rows : int or None
+        The model learns from at most this many released rows (a seeded
+        sample above it; the release is built from every row). None: all.
     ledger : govkit.ledger.Ledger, optional
         When given, an ``anonymization/fit_anonymized_model`` record is
-        appended (also on a cache hit: the ledger records every use).
+        appended (also on a cache hit: the ledger records every use), with
+        ``sampled_rows`` and ``release_rows`` when the model learnt from a
+        sample.
     **anonymize_options
         ``l``, ``t``, ``diversity``, ``max_suppression``, ``hierarchies``,
         ``numeric_release`` (see :func:`anonymize`); the sensitive attribute
@@ -267,6 +340,7 @@ def fit_anonymized_model(
                                              kind=type(train).__name__))
     if method not in METHODS:
         raise ValueError(f"fit_anonymized_model: method={method!r} is not one of {METHODS}.")
+    max_rows = _check_max_rows(max_rows, "fit_anonymized_model")
     qis = list(quasi_identifiers) if quasi_identifiers is not None else list(train.quasi_identifiers)
     unknown = set(anonymize_options) - set(_OPTION_DEFAULTS)
     if unknown:
@@ -278,7 +352,7 @@ def fit_anonymized_model(
     def compute() -> AnonymizedClassifier:
         model = AnonymizedClassifier(
             quasi_identifiers=qis, k=k, kind=kind, method=method, random_state=random_state,
-            **anonymize_options,
+            max_rows=max_rows, **anonymize_options,
         )
         return model.fit(train.X, train.y)
 
@@ -291,18 +365,33 @@ def fit_anonymized_model(
         "random_state": random_state,
         "options": _options_key(anonymize_options),
     }
+    if max_rows is not None and len(train) > max_rows:  # the cap matters only above it
+        key["max_rows"] = max_rows
     model = cached("anonymized-model", key, compute)
     if ledger is not None:
+        parameters = {"k": k, "kind": kind, "method": method, "quasi_identifiers": qis,
+                      "random_state": random_state,
+                      **{n: v for n, v in _options_key(anonymize_options).items()}}
+        if "max_rows" in key:
+            parameters["max_rows"] = max_rows
         ledger.append(
             "anonymization",
             "fit_anonymized_model",
-            parameters={"k": k, "kind": kind, "method": method, "quasi_identifiers": qis,
-                        "random_state": random_state,
-                        **{n: v for n, v in _options_key(anonymize_options).items()}},
+            parameters=parameters,
             inputs={"train": train},
-            metrics=model.result_.to_metrics(),
+            metrics={**model.result_.to_metrics(), **_sample_metrics(model)},
         )
     return model
+
+
+def _sample_metrics(model: AnonymizedClassifier) -> dict[str, Any]:
+    """``sampled_rows`` and ``release_rows`` when the model learnt from a sample, else nothing."""
+    sampled = getattr(model, "sampled_rows_", None)
+    if sampled is None:
+        return {}
+    return {"sampled_rows": int(sampled), "release_rows": int(model.release_rows_),
+            "sample": "seeded simple random sample of the released rows (the release itself "
+                      "is built from every row)"}
 
 
 def compare_utility(
@@ -314,6 +403,8 @@ def compare_utility(
     kind: str = "logistic_regression",
     quasi_identifiers: Sequence[str] | None = None,
     random_state: int = 0,
+    max_rows: int | None = MAX_ROWS,
+    reference_model=None,
     ledger=None,
     **anonymize_options: Any,
 ) -> pd.DataFrame:
@@ -328,6 +419,13 @@ def compare_utility(
     kind : {"logistic_regression", "gradient_boosting"}
     quasi_identifiers : list of str, optional
     random_state : int
+    max_rows : int or None
+        Each anonymized model learns from at most this many released rows
+        (see :func:`fit_anonymized_model`). The raw model is not affected.
+    reference_model : fitted classifier, optional
+        The reference model already fitted on ``train`` (e.g.
+        ``fit_model(kind, train, random_state=random_state)``), scored as the
+        ``"raw"`` row instead of fitting (or reading from the cache) another.
     ledger : govkit.ledger.Ledger, optional
         When given, an ``anonymization/utility`` record is appended with the
         whole table (raw and every anonymized model).
@@ -338,7 +436,9 @@ def compare_utility(
     -------
     DataFrame
         One row per model: ``method`` (``"raw"`` first), ``k``, ``accuracy``,
-        ``auc``, ``information_loss``, ``suppressed_share``.
+        ``auc``, ``information_loss``, ``suppressed_share``; when a model
+        learnt from a sample of its release (more than ``max_rows`` released
+        rows), also ``sampled_rows`` and ``release_rows``.
 
     Examples
     --------
@@ -358,36 +458,50 @@ def compare_utility(
         raise ValueError(BAD_KS.format(value=ks)) from None
     if not ks or any(k < 2 for k in ks):
         raise ValueError(BAD_KS.format(value=ks))
-    raw = cached(
-        "reference-model",
-        {"data": train.fingerprint, "kind": kind, "random_state": random_state},
-        lambda: fit_model(kind, train, random_state=random_state),
-    )
+    max_rows = _check_max_rows(max_rows, "compare_utility")
+    if reference_model is not None:
+        raw = reference_model
+    else:
+        raw = cached(
+            "reference-model",
+            {"data": train.fingerprint, "kind": kind, "random_state": random_state},
+            lambda: fit_model(kind, train, random_state=random_state),
+        )
     rows = [{"method": "raw", "k": 1, **score_model(raw, test), "information_loss": 0.0,
              "suppressed_share": 0.0}]
     for method in methods:
         for k in ks:
             model = fit_anonymized_model(
                 train, k=k, kind=kind, method=method, quasi_identifiers=quasi_identifiers,
-                random_state=random_state, **anonymize_options,
+                random_state=random_state, max_rows=max_rows, **anonymize_options,
             )
             scores = score_model(model, test)
+            sample = _sample_metrics(model)
             rows.append({"method": method, "k": k, **scores,
                          "information_loss": model.result_.information_loss,
-                         "suppressed_share": model.result_.suppressed_share})
+                         "suppressed_share": model.result_.suppressed_share,
+                         **{n: sample[n] for n in ("sampled_rows", "release_rows") if n in sample}})
     table = pd.DataFrame(rows)
+    models = table.iloc[1:].to_dict(orient="records")
+    if "sampled_rows" in table:
+        for column in ("sampled_rows", "release_rows"):
+            table[column] = table[column].astype("Int64")  # the raw row has none: <NA>
+        models = [{n: (int(v) if n in ("sampled_rows", "release_rows") else v)
+                   for n, v in row.items() if not (n in ("sampled_rows", "release_rows")
+                                                   and pd.isna(v))} for row in models]
     if ledger is not None:
         ledger.append(
             "anonymization",
             "utility",
             parameters={"kind": kind, "ks": ks, "methods": list(methods),
                         "quasi_identifiers": list(quasi_identifiers or train.quasi_identifiers),
-                        "random_state": random_state, **_options_key(anonymize_options)},
+                        "random_state": random_state, **_options_key(anonymize_options),
+                        **({"max_rows": max_rows} if "sampled_rows" in table else {})},
             inputs={"train": train, "test": test},
             metrics={
                 "raw_accuracy": rows[0]["accuracy"],
                 "raw_auc": rows[0]["auc"],
-                "models": table.iloc[1:].to_dict(orient="records"),
+                "models": models,
             },
         )
     return table
