@@ -27,6 +27,18 @@ average member, not the worst case DP bounds. A DP model passing the audit is
 consistent with its guarantee; it does not prove it. An overfit model
 failing it proves a leak.
 
+Large data: the audit's numbers are estimates (an AUC, TPRs, a lower bound on
+epsilon), so above ``max_rows`` rows (default 100,000, far above Adult's
+32,561) the audit runs on a seeded simple random sample of ``max_rows`` rows
+of ``train`` (members and non-members are its halves) and of the reference
+population; the settings (and the ledger record) say so (``sample``). It then
+audits the training *algorithm* at that training-set size, which is the
+question the audit answers; a guarantee is never estimated this way. Fifteen
+model fits (a fully grown forest among them) on a million rows would take
+hours and many gigabytes; on the sample they take minutes. Reference models
+are scored one at a time and dropped, so at most two fitted models of a kind
+are held at once.
+
 The models trained here are internal to the audit (never released) and are
 not charged to a budget. No library offered these attacks for scikit-learn
 models without a deep-learning framework, hence this module; the metrics
@@ -87,6 +99,12 @@ _BAD_SCORES = (
 )
 _BAD_FPR = "{func}: fpr={value!r} must be a number in (0, 1), e.g. 0.01."
 _BAD_CONFIDENCE = "{func}: confidence={value!r} must be a number in (0, 1), e.g. 0.95."
+_BAD_MAX_ROWS = (
+    "membership_inference_audit: max_rows={value!r} must be None (audit on every row) or a "
+    "whole number >= 1000, e.g. max_rows=100_000."
+)
+#: Default cap on the rows of train (and of the reference population) the audit uses.
+AUDIT_MAX_ROWS = 100_000
 _TOO_SMALL = (
     "membership_inference_audit: train has {n} rows; the audit needs at least 200 (100 members "
     "and 100 non-members) to say anything."
@@ -328,20 +346,22 @@ def _subset(data: Dataset, mask: np.ndarray, name: str) -> Dataset:
 def _audit_job(kind, epsilon, members, others, references, test, delta, random_state, domain):
     with threadpool_limits(limits=1):  # the workers are the parallelism
         target = _fit_audit_model(kind, members, epsilon, delta, random_state, domain)
-        reference_models = [
-            _fit_audit_model(kind, ref, epsilon, delta, random_state + 1 + i, domain)
-            for i, ref in enumerate(references)
-        ]
         scores = {"loss": (loss_attack_scores(target, members), loss_attack_scores(target, others))}
         conf_in, conf_out = _logit_confidence(target, members), _logit_confidence(target, others)
-        ref_in = np.array([_logit_confidence(m, members) for m in reference_models])
-        ref_out = np.array([_logit_confidence(m, others) for m in reference_models])
+        test_auc = float(roc_auc_score(test.y, target.predict_proba(test.X)[:, 1]))
+        del target
+        ref_in, ref_out = [], []
+        for i, ref in enumerate(references):  # one reference model in memory at a time
+            model = _fit_audit_model(kind, ref, epsilon, delta, random_state + 1 + i, domain)
+            ref_in.append(_logit_confidence(model, members))
+            ref_out.append(_logit_confidence(model, others))
+            del model
+        ref_in, ref_out = np.array(ref_in), np.array(ref_out)
         # one global spread (Carlini et al.'s advice with few reference models)
         variances = np.r_[ref_in.var(axis=0, ddof=1), ref_out.var(axis=0, ddof=1)]
         spread = max(float(np.sqrt(np.mean(variances))), 1e-3)
         scores["calibrated"] = ((conf_in - ref_in.mean(axis=0)) / spread,
                                 (conf_out - ref_out.mean(axis=0)) / spread)
-        test_auc = float(roc_auc_score(test.y, target.predict_proba(test.X)[:, 1]))
     model_delta = delta if kind in PRIVATE_MODEL_KINDS else 0.0
     rows, curves = [], {}
     for attack, (inside, outside) in scores.items():
@@ -352,8 +372,42 @@ def _audit_job(kind, epsilon, members, others, references, test, delta, random_s
     return rows, curves
 
 
+def _sample_rows(data: Dataset, max_rows: int | None, random_state: int, stream: int,
+                 name: str) -> Dataset:
+    """A seeded simple random sample of ``max_rows`` rows of ``data`` (``data`` itself if smaller)."""
+    if max_rows is None or len(data) <= max_rows:
+        return data
+    rng = np.random.default_rng([random_state, 0xA0D17, stream])  # a stream of its own
+    keep = np.zeros(len(data), dtype=bool)
+    keep[rng.choice(len(data), size=max_rows, replace=False)] = True
+    return _subset(data, keep, name)
+
+
+def _sample_settings(max_rows, sizes: dict[str, tuple[int, int]]) -> dict[str, Any]:
+    """What the ``sample`` setting records: the cap and, per input, its rows and rows used."""
+    return {
+        "max_rows": max_rows,
+        **{f"{name}_rows": full for name, (full, _) in sizes.items()},
+        **{f"sampled_{name}_rows": used for name, (_, used) in sizes.items()},
+        "how": "seeded simple random sample of each input above max_rows rows; members and "
+               "non-members are halves of the sampled train",
+    }
+
+
 def _run_audit(train, reference, test, models, epsilons, delta, n_reference, random_state,
-               n_jobs, progress, domain):
+               n_jobs, progress, domain, max_rows=None):
+    sizes: dict[str, tuple[int, int]] = {}
+
+    def sample(data: Dataset, stream: int, name: str) -> Dataset:
+        sampled = _sample_rows(data, max_rows, random_state, stream, f"audit-{name}-sample")
+        if sampled is not data:
+            sizes[name] = (len(data), len(sampled))
+        return sampled
+
+    test_is_reference = test is reference
+    train = sample(train, 0, "train")
+    reference = sample(reference, 1, "reference")
+    test = reference if test_is_reference else sample(test, 2, "test")
     rng = np.random.default_rng(random_state)
     is_member = rng.random(len(train)) < 0.5
     members = _subset(train, is_member, "audit-members")
@@ -381,6 +435,8 @@ def _run_audit(train, reference, test, models, epsilons, delta, n_reference, ran
         "reference_fraction": 0.5, "random_state": random_state, "delta": delta,
         "membership": "a random half of the training data (seeded); the other half held out",
     }
+    if sizes:
+        settings["sample"] = _sample_settings(max_rows, sizes)
     return AuditResult(table, curves, settings)
 
 
@@ -396,6 +452,7 @@ def membership_inference_audit(
     domain: PublicDomain | dict | None = None,
     random_state: int = 0,
     n_jobs: int | None = 2,
+    max_rows: int | None = AUDIT_MAX_ROWS,
     progress=None,
     ledger=None,
 ) -> AuditResult:
@@ -428,6 +485,12 @@ def membership_inference_audit(
     random_state : int
     n_jobs : int or None
         Worker processes (joblib); the result does not depend on it.
+    max_rows : int or None
+        Above this many rows, ``train``, ``reference`` and ``test`` are each
+        replaced by a seeded simple random sample of ``max_rows`` rows (the
+        attack's numbers are estimates; see the module docstring);
+        ``settings["sample"]`` then records each input's rows and the rows
+        used. None: every row.
     progress : callable, optional
         ``progress(fraction, message)``.
     ledger : govkit.ledger.Ledger, optional
@@ -461,6 +524,12 @@ def membership_inference_audit(
     n_reference = check_positive_int(n_reference, "n_reference", minimum=2, example=4)
     if len(train) < 200:
         raise ValueError(_TOO_SMALL.format(n=len(train)))
+    if max_rows is not None:
+        if isinstance(max_rows, bool) or not isinstance(max_rows, (int, np.integer)):
+            raise TypeError(_BAD_MAX_ROWS.format(value=max_rows))
+        if max_rows < 1000:
+            raise ValueError(_BAD_MAX_ROWS.format(value=max_rows))
+        max_rows = int(max_rows)
     if any(m in PRIVATE_MODEL_KINDS for m in models):
         domain = PublicDomain.resolve(train, domain)
     else:
@@ -469,9 +538,11 @@ def membership_inference_audit(
            "test": test.fingerprint, "models": models, "epsilons": epsilons, "delta": delta,
            "n_reference": n_reference, "random_state": random_state, "recipe": RECIPE,
            "domain": domain.to_config() if domain is not None else None}
+    if max_rows is not None and max(len(train), len(reference), len(test)) > max_rows:
+        key["max_rows"] = max_rows  # the cap changes the result only when it applies
     result = cached("privacy-audit", key, lambda: _run_audit(
         train, reference, test, models, epsilons, delta, n_reference, random_state, n_jobs,
-        progress, domain))
+        progress, domain, max_rows))
     if ledger is not None:
         per_model = {}
         for row in result.table.itertuples(index=False):
