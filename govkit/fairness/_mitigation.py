@@ -307,6 +307,11 @@ class MitigatedClassifier(ClassifierMixin, BaseEstimator):
     # -- fitting ----------------------------------------------------------------------
     def fit(self, X: pd.DataFrame, y) -> MitigatedClassifier:
         """Fit the preprocessing, the base classifier and the mitigation on raw records."""
+        return self._fit(X, y)
+
+    def _fit(self, X: pd.DataFrame, y, fitted_base=None) -> MitigatedClassifier:
+        """:meth:`fit`; ``fitted_base``: for ``threshold_optimizer``, the base classifier already
+        fitted on this preprocessing of ``(X, y)`` (the ``none`` model's ``classifier_``)."""
         start = time.perf_counter()
         constraint, value = _resolve(self.method, self.constraint, self.strength)
         if self.kind not in MODEL_KINDS:
@@ -325,8 +330,11 @@ class MitigatedClassifier(ClassifierMixin, BaseEstimator):
         base = template.named_steps["classifier"]
         self.classifier_ = None
         self.mitigator_ = None
+        if fitted_base is not None and self.method == "threshold_optimizer":
+            base = fitted_base
         with threadpool_limits(limits=1, user_api="blas"):
-            self._fit_method(base, matrix, labels, sensitive, constraint, value)
+            self._fit_method(base, matrix, labels, sensitive, constraint, value,
+                             prefit=fitted_base is not None)
         _drop_training_rows(self.mitigator_)
         self.classes_ = np.array([0, 1])
         self.constraint_ = constraint
@@ -336,7 +344,8 @@ class MitigatedClassifier(ClassifierMixin, BaseEstimator):
         self.fit_seconds_ = time.perf_counter() - start
         return self
 
-    def _fit_method(self, base, matrix, labels, sensitive, constraint, value) -> None:
+    def _fit_method(self, base, matrix, labels, sensitive, constraint, value,
+                    prefit: bool = False) -> None:
         if self.method in ("none", "unawareness"):
             self.classifier_ = base.fit(matrix, labels)
         elif self.method == "correlation_remover":
@@ -352,7 +361,8 @@ class MitigatedClassifier(ClassifierMixin, BaseEstimator):
                                          constraint_weight=value)
             _fit_quietly(self.mitigator_, matrix, labels, sensitive)
         else:  # threshold_optimizer
-            base.fit(matrix, labels)
+            if not prefit:
+                base.fit(matrix, labels)
             self.mitigator_ = ThresholdOptimizer(
                 estimator=base, constraints=constraint, objective="accuracy_score",
                 prefit=True, predict_method="predict_proba", tol=value,
@@ -429,6 +439,24 @@ def _cache_key(train: Dataset, method, constraint, value, sensitive, kind, grid_
     }
 
 
+def _fit_cached(method, train, constraint, value, columns, kind, grid_size,
+                random_state) -> MitigatedClassifier:
+    """The cached fit behind :func:`fit_mitigated_model` (arguments already validated)."""
+    estimator = MitigatedClassifier(method=method, constraint=constraint, strength=value,
+                                    sensitive_features=tuple(columns), kind=kind,
+                                    grid_size=grid_size, random_state=random_state)
+    key = _cache_key(train, method, constraint, value, columns, kind, grid_size, random_state)
+
+    def compute() -> MitigatedClassifier:
+        if method != "threshold_optimizer":
+            return estimator.fit(train.X, train.y)
+        # the base classifier is the unmitigated model's: fit (or read) that one, then reuse it
+        baseline = _fit_cached("none", train, None, None, columns, kind, grid_size, random_state)
+        return estimator._fit(train.X, train.y, fitted_base=baseline.classifier_)
+
+    return cached("fairness-mitigated-model", key, compute)
+
+
 def fit_mitigated_model(
     method: str,
     train: Dataset,
@@ -442,6 +470,11 @@ def fit_mitigated_model(
     ledger=None,
 ) -> MitigatedClassifier:
     """Fit (or load from the workspace cache) a :class:`MitigatedClassifier` on ``train``.
+
+    ``threshold_optimizer`` post-processes the unmitigated model: when that
+    model (``method="none"``, same data, kind and seed) is in the workspace
+    cache, its fitted classifier is reused instead of fitting the same one
+    again (identical results; on a large training set one fit fewer).
 
     Parameters
     ----------
@@ -480,11 +513,7 @@ def fit_mitigated_model(
                 f"sensitive_features: column {column!r} is not a feature of the training data; "
                 f"its features are {list(train.feature_names)}."
             )
-    estimator = MitigatedClassifier(method=method, constraint=constraint, strength=value,
-                                    sensitive_features=tuple(columns), kind=kind,
-                                    grid_size=grid_size, random_state=random_state)
-    key = _cache_key(train, method, constraint, value, columns, kind, grid_size, random_state)
-    model = cached("fairness-mitigated-model", key, lambda: estimator.fit(train.X, train.y))
+    model = _fit_cached(method, train, constraint, value, columns, kind, grid_size, random_state)
     if ledger is not None:
         ledger.append(
             "fairness",

@@ -50,6 +50,7 @@ from govkit.workspace import cached
 
 from ._bootstrap import (
     AucPlan,
+    CellPlan,
     Counts,
     auc_from_weights,
     cell_counts,
@@ -625,8 +626,9 @@ def _bootstrap(
         plans.append(AucPlan.for_rows(np.arange(len(y_true)), y_true, y_score))
     parts: list[Counts] = []
     aucs: list[np.ndarray] = []
+    cells = CellPlan.for_rows(groups.codes, y_true, y_pred, n_groups)
     for weights in resample_weights(len(y_true), n_boot, rng):
-        parts.append(cell_counts(weights, groups.codes, y_true, y_pred, n_groups))
+        parts.append(cell_counts(weights, groups.codes, y_true, y_pred, n_groups, plan=cells))
         if plans:
             aucs.append(np.column_stack([auc_from_weights(plan, weights) for plan in plans]))
     if parts:
