@@ -64,11 +64,16 @@ column names and fingerprints, never rows, identifier values or keys.
     ``random_state`` and the anonymization options (``l``, ``t``,
     ``diversity``, ``max_suppression``, ``hierarchies`` as fingerprints,
     ``numeric_release``); inputs: ``train``; metrics: as ``anonymize``.
+    When the model learnt from a sample of a release larger than
+    ``max_rows``: parameter ``max_rows``; metrics ``sampled_rows``,
+    ``release_rows``, ``sample`` (how it was drawn).
 ``utility`` (from :func:`compare_utility`)
     parameters: ``kind``, ``ks``, ``methods``, ``quasi_identifiers``,
     ``random_state`` and the anonymization options; inputs: ``train``,
     ``test``; metrics: ``raw_accuracy``, ``raw_auc``, ``models`` (a list of
-    ``{method, k, accuracy, auc, information_loss, suppressed_share}``).
+    ``{method, k, accuracy, auc, information_loss, suppressed_share}``,
+    plus ``sampled_rows`` and ``release_rows`` for a model that learnt from
+    a sample, in which case the parameters add ``max_rows``).
 """
 
 from ._anonymize import METHODS, NUMERIC_RELEASES, AnonymizationResult, anonymize

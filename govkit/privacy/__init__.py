@@ -55,7 +55,9 @@ Operations:
     parameters ``members``, ``non_members``, ``reference_population``,
     ``reference_models``, ``membership``, ``models``, ``epsilons``, ``delta``,
     ``attacks`` (names and references), ``epsilon_lower_bound_method``,
-    ``charged_to_budget`` (false) and why; metrics ``models``: per model (and
+    ``charged_to_budget`` (false) and why, and ``sample`` when an input had
+    more than ``max_rows`` rows (``max_rows``, ``<input>_rows``,
+    ``sampled_<input>_rows``, ``how``); metrics ``models``: per model (and
     epsilon) its ``test_auc`` and, per attack, ``attack_auc``,
     ``tpr_at_1pct_fpr``, ``tpr_at_0.1pct_fpr``, ``epsilon_lower_bound``; and
     ``max_epsilon_lower_bound``.
