@@ -20,14 +20,17 @@ and ``sklearn.utils.check_random_state`` accepts ``bool`` (``True`` is a seed of
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
-from collections.abc import Iterable
+import warnings
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
 
 __all__ = [
+    "renamed_keywords",
     "as_generator",
     "check_choice",
     "check_interval",
@@ -42,6 +45,11 @@ BAD_RANDOM_STATE = (
 BAD_CHOICE = "{where}{param}={value!r} is not one of {options}{hint}; pass one of them."
 BAD_CHOICE_TYPE = "{where}{param} must be a string, got {kind} ({value!r}); pass one of {options}."
 BAD_NUMBER = "{where}{param} must be a {what}, got {kind} ({value!r}); pass e.g. {param}={example}."
+RENAMED_KEYWORD = (
+    "{func}: the keyword {old}= is now {new}= (govkit's one vocabulary, see CONTRIBUTING.md); "
+    "{old}= still works in this release and will be removed in the next. Write {new}=... instead."
+)
+BOTH_KEYWORDS = "{func}: pass {new}= only; {old}= is its old name, and both were given."
 OUT_OF_INTERVAL = "{where}{param}={value!r} is outside {interval}; pass a value in {interval}, e.g. {param}={example}."
 
 
@@ -214,3 +222,43 @@ def _example(low: float, high: float, low_open: bool, high_open: bool, integer: 
     if math.isfinite(high):
         return int(high) - 1 if (integer or high_open) else high
     return 1
+
+
+def renamed_keywords(**renames: str) -> Callable:
+    """Accept a keyword's old name for one release, with a ``FutureWarning`` naming the new one.
+
+    Parameters
+    ----------
+    **renames : str
+        ``old_name="new_name"`` pairs.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from govkit._validation import renamed_keywords
+    >>> @renamed_keywords(seed="random_state")
+    ... def draw(*, random_state=None):
+    ...     return random_state
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     draw(seed=3), caught[0].category.__name__
+    (3, 'FutureWarning')
+    """
+
+    def decorate(function: Callable) -> Callable:
+        @functools.wraps(function)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            for old, new in renames.items():
+                if old in kwargs:
+                    if new in kwargs:
+                        raise TypeError(BOTH_KEYWORDS.format(func=function.__qualname__, old=old, new=new))
+                    warnings.warn(
+                        RENAMED_KEYWORD.format(func=function.__qualname__, old=old, new=new),
+                        FutureWarning, stacklevel=2)
+                    kwargs[new] = kwargs.pop(old)
+            return function(*args, **kwargs)
+
+        wrapper.__govkit_renamed__ = dict(renames)
+        return wrapper
+
+    return decorate

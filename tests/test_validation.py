@@ -75,3 +75,17 @@ def test_interval_accepts(value, kwargs, expected):
 def test_interval_refuses_with_the_interval_and_an_example(value, kwargs, error, message):
     with pytest.raises(error, match=message):
         check_interval(value, param="x", func="f", **kwargs)
+
+
+def test_renamed_keyword_still_works_for_one_release_with_a_warning():
+    from govkit._validation import renamed_keywords
+
+    @renamed_keywords(seed="random_state")
+    def draw(*, random_state=None):
+        return random_state
+
+    assert draw(random_state=1) == 1
+    with pytest.warns(FutureWarning, match=r"draw: the keyword seed= is now random_state="):
+        assert draw(seed=2) == 2
+    with pytest.raises(TypeError, match="pass random_state= only"):
+        draw(seed=2, random_state=3)
