@@ -24,6 +24,7 @@ from ._identifying import check_identifiers, find_identifiers
 from ._profile import DataCheck, check_data
 from ._synthetic import CREDIT_POSTCODES, make_credit
 from ._tour import group_summary, missing_summary, plot_group_summary, roles_table
+from ._validation import as_frame, check_dataset
 
 __all__ = [
     "CREDIT_POSTCODES",
@@ -37,8 +38,10 @@ __all__ = [
     "DataCheck",
     "Dataset",
     "add_synthetic_identifiers",
+    "as_frame",
     "adult_data_dir",
     "check_data",
+    "check_dataset",
     "check_identifiers",
     "find_identifiers",
     "from_csv",

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ._dataset import Dataset
+from ._validation import check_dataset
 
 __all__ = ["SYNTHETIC_IDENTIFIERS", "add_synthetic_identifiers"]
 
@@ -88,11 +89,7 @@ def add_synthetic_identifiers(data: Dataset, *, random_state: int = 0) -> Datase
     >>> bool(people.frame["national_id"].str.startswith("900-").all())
     True
     """
-    if not isinstance(data, Dataset):
-        raise TypeError(
-            f"add_synthetic_identifiers: data must be a govkit Dataset, got "
-            f"{type(data).__name__}; load it with govkit.datasets.load_adult() or from_csv()."
-        )
+    check_dataset(data, func="add_synthetic_identifiers")
     new_columns = (*SYNTHETIC_IDENTIFIERS, _ZIP)
     clash = [c for c in new_columns if c in data.frame.columns]
     if clash:

@@ -49,14 +49,11 @@ import pandas as pd
 
 from govkit.exceptions import UndeclaredIdentifierError
 
-from ._dataset import NOT_IDENTIFIERS_ATTR, Dataset
+from ._dataset import NOT_IDENTIFIERS_ATTR
+from ._validation import as_frame
 
 __all__ = ["check_identifiers", "find_identifiers"]
 
-_NOT_DATA = (
-    "{func}: data must be a govkit Dataset or a pandas DataFrame, got {kind}; load it with "
-    "govkit.datasets.from_csv(path, ...) or wrap a frame in govkit.datasets.Dataset(...)."
-)
 _BAD_SHARE = (
     "find_identifiers: {name}={value!r} must be a number in (0, 1]; pass e.g. {name}={default}."
 )
@@ -229,14 +226,6 @@ def _pattern_shares(values: pd.Series, numeric: bool) -> dict[str, float]:
             for name, test in tests.items()}
 
 
-def _as_frame(data: Any, func: str) -> tuple[pd.DataFrame, Dataset | None]:
-    if isinstance(data, Dataset):
-        return data.frame, data
-    if isinstance(data, pd.DataFrame):
-        return data, None
-    raise TypeError(_NOT_DATA.format(func=func, kind=type(data).__name__))
-
-
 def _check_share(value: Any, name: str, default: float) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) \
             or not 0 < float(value) <= 1:
@@ -301,7 +290,7 @@ def find_identifiers(
     >>> find_identifiers(frame)["reason"].iloc[1]
     "its name contains 'id'"
     """
-    frame, dataset = _as_frame(data, "find_identifiers")
+    frame, dataset = as_frame(data, func="find_identifiers")
     if isinstance(min_rows, bool) or not isinstance(min_rows, (int, np.integer)) or min_rows < 1:
         raise ValueError(_BAD_MIN_ROWS.format(value=min_rows))
     unique_share = _check_share(unique_share, "unique_share", 0.9)
@@ -347,7 +336,7 @@ def find_identifiers(
 def undeclared_identifiers(data, findings: pd.DataFrame | None = None, **options: Any
                            ) -> pd.DataFrame:
     """The rows of :func:`find_identifiers` whose column has no declared role (nor is the target)."""
-    frame, dataset = _as_frame(data, "check_identifiers")
+    frame, dataset = as_frame(data, func="check_identifiers")
     if findings is None:
         findings = find_identifiers(data, **options)
     declared = set(_declared_not_identifiers(frame))
@@ -411,7 +400,7 @@ def check_identifiers(data, **options: Any) -> pd.DataFrame:
     >>> check_identifiers(declared)["column"].tolist()
     ['applicant_name', 'email']
     """
-    frame, dataset = _as_frame(data, "check_identifiers")
+    frame, dataset = as_frame(data, func="check_identifiers")
     findings = find_identifiers(data, **options)
     undeclared = undeclared_identifiers(data, findings)
     if len(undeclared):

@@ -23,13 +23,10 @@ from govkit.exceptions import DataCheckError
 
 from ._dataset import Dataset, _is_number
 from ._identifying import find_identifiers, undeclared_identifiers
+from ._validation import check_dataset
 
 __all__ = ["DataCheck", "check_data"]
 
-_NOT_A_DATASET = (
-    "check_data: {name} must be a govkit Dataset, got {kind}; load it with "
-    "govkit.datasets.from_csv(path, ...) or govkit.datasets.load_adult()."
-)
 _BAD_MIN_GROUP = (
     "check_data: min_group_size={value!r} must be a whole number >= 1; pass e.g. "
     "min_group_size=30."
@@ -304,10 +301,9 @@ def check_data(train: Dataset, *, test: Dataset | None = None,
     >>> print(report.problems[0])
     group sex='F' has 10 row(s) in train, fewer than min_group_size=30: its metrics would be mostly noise. Merge it with a related value in a new column, collect more data, or lower min_group_size.
     """
-    if not isinstance(train, Dataset):
-        raise TypeError(_NOT_A_DATASET.format(name="train", kind=type(train).__name__))
-    if test is not None and not isinstance(test, Dataset):
-        raise TypeError(_NOT_A_DATASET.format(name="test", kind=type(test).__name__))
+    check_dataset(train, func="check_data", param="train")
+    if test is not None:
+        check_dataset(test, func="check_data", param="test")
     if isinstance(min_group_size, bool) or not isinstance(min_group_size, int) \
             or min_group_size < 1:
         raise ValueError(_BAD_MIN_GROUP.format(value=min_group_size))

@@ -12,23 +12,15 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from ._dataset import Dataset
+from ._validation import check_dataset
 
 __all__ = ["group_summary", "missing_summary", "plot_group_summary", "roles_table"]
 
 _MISSING_LABEL = "(missing)"
-_NOT_A_DATASET = (
-    "{func}: data must be a govkit Dataset, got {kind}; load it with "
-    "govkit.datasets.load_adult() or govkit.datasets.from_csv(...)."
-)
 _BAD_BY = (
     "group_summary: by={by!r} names column(s) not in the data: {missing}; pass one or more "
     "of {available}."
 )
-
-
-def _check_dataset(data: object, func: str) -> None:
-    if not isinstance(data, Dataset):
-        raise TypeError(_NOT_A_DATASET.format(func=func, kind=type(data).__name__))
 
 
 def roles_table(data: Dataset) -> pd.DataFrame:
@@ -40,7 +32,7 @@ def roles_table(data: Dataset) -> pd.DataFrame:
     >>> roles_table(load_adult()).loc["sex", "roles"]
     'protected, quasi-identifier, feature'
     """
-    _check_dataset(data, "roles_table")
+    check_dataset(data, func="roles_table")
     rows = []
     for column in data.frame.columns:
         roles = []
@@ -94,7 +86,7 @@ def group_summary(data: Dataset, by: str | Sequence[str]) -> pd.DataFrame:
     >>> summary["count"].to_dict()
     {'Male': 21790, 'Female': 10771}
     """
-    _check_dataset(data, "group_summary")
+    check_dataset(data, func="group_summary")
     columns = [by] if isinstance(by, str) else list(by)
     missing = [c for c in columns if c not in data.frame.columns]
     if missing or not columns:
@@ -132,7 +124,7 @@ def missing_summary(data: Dataset) -> pd.DataFrame:
     >>> missing_summary(load_adult()).index.tolist()
     ['occupation', 'workclass', 'native-country']
     """
-    _check_dataset(data, "missing_summary")
+    check_dataset(data, func="missing_summary")
     outcome = data.y
     rows = []
     for column in data.frame.columns:

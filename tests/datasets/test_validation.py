@@ -1,0 +1,57 @@
+"""govkit.datasets.as_frame / check_dataset: the one check of a ``data`` argument."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from govkit.datasets import Dataset, as_frame, check_dataset
+
+
+def _dataset() -> Dataset:
+    frame = pd.DataFrame({"age": [30, 41, 52, 25], "hired": ["yes", "no", "yes", "no"]})
+    return Dataset(frame, target="hired", positive_label="yes")
+
+
+def test_as_frame_returns_the_dataset_frame_and_the_dataset():
+    data = _dataset()
+    frame, dataset = as_frame(data, func="f")
+    assert frame is data.frame and dataset is data
+
+
+def test_as_frame_returns_a_dataframe_and_none():
+    frame = pd.DataFrame({"a": [1, 2]})
+    got, dataset = as_frame(frame, func="f")
+    assert got is frame and dataset is None
+
+
+@pytest.mark.parametrize("value, kind", [
+    ([1, 2], "list"), (np.zeros((2, 2)), "ndarray"), ("adult.csv", "str"), (None, "NoneType"),
+    (pd.Series([1, 2]), "Series"),
+])
+def test_as_frame_refuses_anything_else_naming_function_parameter_and_type(value, kind):
+    with pytest.raises(TypeError, match=(
+            rf"^assess_risk: release must be a govkit Dataset or a pandas DataFrame, "
+            rf"got {kind}; load it with govkit\.datasets\.load_adult\(\)")):
+        as_frame(value, func="assess_risk", param="release")
+
+
+def test_check_dataset_returns_the_dataset():
+    data = _dataset()
+    assert check_dataset(data, func="f") is data
+
+
+@pytest.mark.parametrize("value, kind", [
+    (pd.DataFrame({"a": [1]}), "DataFrame"), ([1], "list"), ("adult.csv", "str"),
+])
+def test_check_dataset_refuses_anything_else_with_the_fix(value, kind):
+    with pytest.raises(TypeError, match=(
+            rf"^fit_model: train must be a govkit Dataset, got {kind}; .*"
+            r"govkit\.datasets\.Dataset\(frame, target=\.\.\., positive_label=\.\.\.\)")):
+        check_dataset(value, func="fit_model", param="train")
+
+
+def test_default_parameter_name_is_data():
+    with pytest.raises(TypeError, match=r"^roles_table: data must be a govkit Dataset"):
+        check_dataset(3, func="roles_table")
+    with pytest.raises(TypeError, match=r"^group_summary: data must be a govkit Dataset or"):
+        as_frame(3, func="group_summary")
