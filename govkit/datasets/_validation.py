@@ -99,7 +99,7 @@ def check_dataset(data: Any, *, func: str, param: str = "data") -> Dataset:
     --------
     >>> import pandas as pd
     >>> from govkit.datasets import check_dataset, make_credit
-    >>> check_dataset(make_credit(50), func="fit_model").target
+    >>> check_dataset(make_credit(200), func="fit_model").target
     'default'
     >>> check_dataset(pd.DataFrame({"a": [1]}), func="fit_model", param="train")
     Traceback (most recent call last):
