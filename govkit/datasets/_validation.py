@@ -98,9 +98,10 @@ def check_dataset(data: Any, *, func: str, param: str = "data") -> Dataset:
     Examples
     --------
     >>> import pandas as pd
-    >>> from govkit.datasets import check_dataset, make_credit
-    >>> check_dataset(make_credit(200), func="fit_model").target
-    'default'
+    >>> from govkit.datasets import Dataset, check_dataset
+    >>> frame = pd.DataFrame({"age": [30, 41], "hired": ["yes", "no"]})
+    >>> check_dataset(Dataset(frame, target="hired", positive_label="yes"), func="fit_model").target
+    'hired'
     >>> check_dataset(pd.DataFrame({"a": [1]}), func="fit_model", param="train")
     Traceback (most recent call last):
     ...
