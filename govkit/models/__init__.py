@@ -6,6 +6,7 @@ from ._models import (
     fit_model,
     make_model,
     make_preprocessor,
+    positive_scores,
     score_model,
 )
 
@@ -15,5 +16,6 @@ __all__ = [
     "fit_model",
     "make_model",
     "make_preprocessor",
+    "positive_scores",
     "score_model",
 ]

@@ -8,14 +8,19 @@ governance step, not from the recipe. These helpers are that recipe.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
+import numpy as np
+import pandas as pd
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.exceptions import NotFittedError
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, roc_auc_score
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from sklearn.utils.validation import check_is_fitted
 
 from govkit.datasets import Dataset
 
@@ -25,6 +30,7 @@ __all__ = [
     "fit_model",
     "make_model",
     "make_preprocessor",
+    "positive_scores",
     "score_model",
 ]
 
@@ -38,6 +44,29 @@ _BAD_DROP = (
 _NOT_A_DATASET = (
     "{func}: data must be a govkit Dataset, got {kind}; wrap a frame with "
     "govkit.datasets.Dataset(frame, target=..., positive_label=...)."
+)
+
+_NOT_FEATURES = (
+    "{func}: data must be a govkit Dataset or a pandas DataFrame of features, got {kind}; pass "
+    "e.g. govkit.datasets.load_adult('test') or its .X."
+)
+_NO_PREDICT_PROBA = (
+    "{func}: model {kind} has no predict_proba method; govkit scores the probability of the "
+    "positive class, so it needs a fitted probabilistic classifier. Use e.g. "
+    "govkit.models.fit_model('logistic_regression', train), or wrap yours in "
+    "sklearn.calibration.CalibratedClassifierCV."
+)
+_NOT_FITTED = (
+    "{func}: model {kind} is not fitted yet; fit it first, e.g. model.fit(data.X, data.y) or "
+    "govkit.models.fit_model(kind, data)."
+)
+_NOT_BINARY = (
+    "{func}: model {kind} has {n} classes ({classes}); govkit scores binary classifiers. "
+    "Binarize the target (see govkit.datasets.Dataset's positive_label) and refit."
+)
+_BAD_PROBA = (
+    "{func}: model {kind}'s predict_proba returned an array of shape {shape} for {rows} rows; "
+    "expected ({rows}, 2) for a binary classifier (column 1 = the positive class)."
 )
 
 
@@ -162,12 +191,94 @@ def score_model(model, data: Dataset) -> dict[str, float]:
     """
     if not isinstance(data, Dataset):
         raise TypeError(_NOT_A_DATASET.format(func="score_model", kind=type(data).__name__))
-    X, y = data.X, data.y
-    proba = model.predict_proba(X)[:, 1]
+    proba = positive_scores(model, data, func="score_model")
+    y = data.y
     return {
         "accuracy": float(accuracy_score(y, (proba >= 0.5).astype(int))),
         "auc": float(roc_auc_score(y, proba)),
     }
+
+
+def _check_classes(model: Any, kind: str, func: str) -> None:
+    """Refuse an unfitted scikit-learn model or one with other than two classes."""
+    try:
+        check_is_fitted(model)
+    except NotFittedError:
+        raise NotFittedError(_NOT_FITTED.format(func=func, kind=kind)) from None
+    except TypeError:  # not a scikit-learn estimator: its predict_proba output is checked
+        return
+    classes = getattr(model, "classes_", None)
+    if classes is not None and len(classes) != 2:
+        raise ValueError(_NOT_BINARY.format(
+            func=func, kind=kind, n=len(classes), classes=list(np.asarray(classes).tolist())))
+
+
+def positive_scores(model: Any, data: Any, *, func: str = "positive_scores") -> np.ndarray:
+    """Positive-class probabilities of a fitted binary classifier on ``data``.
+
+    The one place govkit scores a model: every stage (fairness, explain,
+    privacy, :func:`score_model`) calls it, so a model that cannot be scored
+    fails with the same message everywhere.
+
+    Parameters
+    ----------
+    model : fitted classifier or Pipeline with ``predict_proba``
+        A binary classifier; column 1 of ``predict_proba`` is the positive class.
+    data : Dataset or pandas.DataFrame
+        A Dataset (its features ``data.X`` are scored) or a frame of features.
+    func : str
+        The calling function's name, for the error messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        1-D float64, one probability per row.
+
+    Raises
+    ------
+    TypeError
+        ``data`` is neither a Dataset nor a DataFrame, or the model has no
+        ``predict_proba``.
+    sklearn.exceptions.NotFittedError
+        The model is not fitted (a ``ValueError``); the message gives the fix.
+    ValueError
+        The model has more than two classes, or ``predict_proba`` does not
+        return one row of two probabilities per input row.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from govkit.models import positive_scores
+    >>> X = pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0]})
+    >>> model = LogisticRegression().fit(X, [0, 0, 1, 1])
+    >>> positive_scores(model, X).shape
+    (4,)
+    >>> positive_scores(LogisticRegression(), X, func="evaluate_model")
+    Traceback (most recent call last):
+    ...
+    sklearn.exceptions.NotFittedError: evaluate_model: model LogisticRegression is not fitted yet; ...
+    """
+    if isinstance(data, Dataset):
+        X = data.X
+    elif isinstance(data, pd.DataFrame):
+        X = data
+    else:
+        raise TypeError(_NOT_FEATURES.format(func=func, kind=type(data).__name__))
+    kind = type(model).__name__
+    if not hasattr(model, "predict_proba"):
+        raise TypeError(_NO_PREDICT_PROBA.format(func=func, kind=kind))
+    _check_classes(model, kind, func)
+    try:
+        proba = np.asarray(model.predict_proba(X), dtype=np.float64)
+    except NotFittedError:
+        raise NotFittedError(_NOT_FITTED.format(func=func, kind=kind)) from None
+    if proba.ndim == 2 and proba.shape[0] == len(X) and proba.shape[1] > 2:
+        raise ValueError(_NOT_BINARY.format(
+            func=func, kind=kind, n=proba.shape[1], classes="predict_proba columns"))
+    if proba.ndim != 2 or proba.shape != (len(X), 2):
+        raise ValueError(_BAD_PROBA.format(func=func, kind=kind, shape=proba.shape, rows=len(X)))
+    return proba[:, 1]
 
 
 def feature_groups(preprocessor: ColumnTransformer) -> dict[str, list[int]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -74,3 +76,87 @@ def test_adult_reference_scores(adult_train, adult_test):
     # Published results for these model families on Adult's official split.
     assert 0.84 <= logistic["accuracy"] <= 0.86 and 0.89 <= logistic["auc"] <= 0.92
     assert 0.86 <= boosting["accuracy"] <= 0.88 and 0.92 <= boosting["auc"] <= 0.94
+
+
+# --- positive_scores: the one scoring function -------------------------------------------
+
+
+class _NoProba:
+    def predict(self, X):
+        return np.zeros(len(X))
+
+
+class _FixedOutput:
+    """A non-scikit-learn model whose predict_proba returns a fixed array."""
+
+    def __init__(self, output):
+        self.output = output
+
+    def predict_proba(self, X):
+        return self.output
+
+
+def test_positive_scores_of_a_dataset_and_of_its_features(small):
+    from govkit.models import positive_scores
+
+    model = fit_model("logistic_regression", small)
+    scores = positive_scores(model, small)
+    assert scores.shape == (len(small),) and scores.dtype == np.float64
+    np.testing.assert_array_equal(scores, model.predict_proba(small.X)[:, 1])
+    np.testing.assert_array_equal(positive_scores(model, small.X), scores)
+
+
+def test_positive_scores_refuses_what_is_not_data(small):
+    from govkit.models import positive_scores
+
+    model = fit_model("logistic_regression", small)
+    with pytest.raises(TypeError, match=r"evaluate_model: data must be a govkit Dataset or a "
+                                        r"pandas DataFrame.*got ndarray"):
+        positive_scores(model, small.X.to_numpy(), func="evaluate_model")
+
+
+def test_positive_scores_refuses_a_model_without_predict_proba(small):
+    from govkit.models import positive_scores
+
+    with pytest.raises(TypeError, match=r"explain_shap: model _NoProba has no predict_proba.*"
+                                        r"fit_model.*CalibratedClassifierCV"):
+        positive_scores(_NoProba(), small, func="explain_shap")
+
+
+def test_positive_scores_refuses_an_unfitted_model_with_the_fix(small):
+    from sklearn.exceptions import NotFittedError
+
+    from govkit.models import positive_scores
+
+    with pytest.raises(NotFittedError, match=r"score_model: model Pipeline is not fitted yet; "
+                                             r"fit it first.*model\.fit\(data\.X, data\.y\)"):
+        score_model(make_model("logistic_regression", small), small)
+    # NotFittedError is a ValueError: code catching ValueError keeps working
+    with pytest.raises(ValueError, match="not fitted yet"):
+        positive_scores(make_model("gradient_boosting", small), small)
+
+
+def test_positive_scores_refuses_more_than_two_classes(small):
+    from sklearn.linear_model import LogisticRegression
+
+    from govkit.models import positive_scores
+
+    X = small.X[["age"]]
+    model = LogisticRegression().fit(X, np.arange(len(X)) % 3)
+    with pytest.raises(ValueError, match=r"f: model LogisticRegression has 3 classes \(\[0, 1, 2\]\)"
+                                         r".*binary.*Binarize"):
+        positive_scores(model, X, func="f")
+    three_columns = _FixedOutput(np.full((len(X), 3), 1 / 3))
+    with pytest.raises(ValueError, match=r"has 3 classes.*Binarize"):
+        positive_scores(three_columns, X)
+
+
+@pytest.mark.parametrize("shape", [(200,), (199, 2), (200, 1), (200, 2, 1)])
+def test_positive_scores_refuses_output_of_the_wrong_shape(small, shape):
+    from govkit.models import positive_scores
+
+    model = _FixedOutput(np.full(shape, 0.5))
+    expected = rf"g: model _FixedOutput's predict_proba returned an array of shape " \
+               rf"{re.escape(str(shape))} for 200 rows; expected \(200, 2\)"
+    with pytest.raises(ValueError, match=expected):
+        positive_scores(model, small, func="g")
