@@ -234,6 +234,14 @@ class AnonymizedClassifier(ClassifierMixin, BaseEstimator):
         self.feature_names_in_ = np.asarray(X.columns, dtype=object)
         return self
 
+    def __setstate__(self, state):
+        # a model cached before max_rows existed learnt from every released row
+        state.setdefault("max_rows", MAX_ROWS)
+        if "result_" in state:
+            state.setdefault("release_rows_", len(state["result_"].source_index))
+            state.setdefault("sampled_rows_", None)
+        super().__setstate__(state)
+
     def _generalized(self, X) -> pd.DataFrame:
         check_is_fitted(self, "model_")
         if not isinstance(X, pd.DataFrame):

@@ -125,3 +125,18 @@ def test_bad_max_rows(train, test, value, error):
         fit_anonymized_model(train, k=5, max_rows=value)
     with pytest.raises(error, match="max_rows"):
         compare_utility(train, test, ks=(5,), max_rows=value)
+
+
+def test_a_model_pickled_before_max_rows_existed_still_works(train, test):
+    import pickle
+
+    model = AnonymizedClassifier(quasi_identifiers=["age", "sex"], k=5).fit(train.X, train.y)
+    state = dict(model.__dict__)
+    for name in ("max_rows", "release_rows_", "sampled_rows_"):
+        del state[name]
+    old = AnonymizedClassifier.__new__(AnonymizedClassifier)
+    old.__setstate__(state)
+    restored = pickle.loads(pickle.dumps(old))
+    assert restored.get_params()["max_rows"] == 100_000
+    assert restored.release_rows_ == model.release_rows_ and restored.sampled_rows_ is None
+    np.testing.assert_array_equal(restored.predict_proba(test.X), model.predict_proba(test.X))
