@@ -18,10 +18,11 @@ from ._adult import (
     load_adult,
 )
 from ._csv import from_csv
+from ._data_check import DataCheck, check_data
 from ._dataset import Dataset, record_load
+from ._header import read_header
 from ._identifiers import SYNTHETIC_IDENTIFIERS, add_synthetic_identifiers
 from ._identifying import check_identifiers, find_identifiers
-from ._profile import DataCheck, check_data
 from ._synthetic import CREDIT_POSTCODES, make_credit
 from ._tour import group_summary, missing_summary, plot_group_summary, roles_table
 from ._validation import as_frame, check_dataset
@@ -50,6 +51,7 @@ __all__ = [
     "make_credit",
     "missing_summary",
     "plot_group_summary",
+    "read_header",
     "record_load",
     "roles_table",
 ]

@@ -2,7 +2,7 @@
 
 :func:`from_csv` reads ordinary exports: it detects the encoding, the
 separator, the decimal mark and the thousands separator (see
-``_reading.py`` for the rules), records what it decided on the Dataset
+``py`` for the rules), records what it decided on the Dataset
 (``read_options``) and in the ledger, warns where it had to guess, and refuses
 with a sentence (never a pandas or codec traceback) what it cannot read right:
 duplicate or empty column names, ragged lines, a column that is mostly numbers
@@ -11,12 +11,10 @@ but not quite, numbers whose format is ambiguous.
 
 from __future__ import annotations
 
-import codecs
 import difflib
 import os
 import re
 import warnings
-from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -26,23 +24,31 @@ import pandas as pd
 from govkit.exceptions import CSVFormatWarning
 from govkit.ledger import fingerprint
 
-from . import _reading
-from ._dataset import Dataset, _as_columns, record_load
+from ._columns import as_columns
+from ._dataset import Dataset, record_load
+from ._header import (
+    EMPTY_FILE,
+    WRONG_ENCODING,
+    CSVHeader,
+    check_character,
+    check_csv_path,
+    open_header,
+)
+from ._reading import (
+    DETECT_ROWS,
+    AmbiguousNumbers,
+    NumberFormat,
+    column_kinds,
+    detect_numbers,
+    fitting_separators,
+    number_like,
+    sampled,
+    shown_words,
+    text_numbers,
+)
 
 __all__ = ["from_csv"]
 
-_NOT_FOUND = (
-    "from_csv: file {path} does not exist; check the path (relative paths start at {cwd})."
-)
-_NOT_A_FILE = "from_csv: {path} is a folder, not a CSV file; pass the path of the .csv file."
-_BAD_PATH = (
-    "from_csv: path must be a file path (str or pathlib.Path), got {kind}; pass e.g. "
-    "from_csv('loans.csv', ...)."
-)
-_EMPTY_FILE = (
-    "from_csv: {path} is empty{what}; a CSV with a header line and at least one data row is "
-    "needed."
-)
 _PARSE = (
     "from_csv: {file} could not be read as CSV ({reason}); check the separator (sep={sep!r}) "
     "and that fields containing it are quoted."
@@ -68,24 +74,9 @@ _ONE_COLUMN = (
     " (read with sep={sep!r}, the header is a single column, but the file fits sep={other!r}: "
     "pass sep={other!r}, or sep=None to detect it)"
 )
-_DUPLICATE_HEADER = (
-    "from_csv: the header of {file} names {names} more than once (pandas would silently "
-    "rename the second one to {renamed!r}); give every column a unique name in the header line."
-)
 _EMPTY_NAME = (
     "from_csv: field {position} of the header of {file} (after {before!r}) has no name, but "
     "the column holds data; give it a name in the header line."
-)
-_BAD_ENCODING_NAME = (
-    "encoding: {value!r} is not an encoding Python knows; pass e.g. encoding='utf-8', "
-    "'gb18030' or 'latin-1', or encoding=None to detect it."
-)
-_WRONG_ENCODING = (
-    "encoding: {file} is not valid {value!r} (the first bad byte is on line {line}); it reads "
-    "as {detected!r}: pass encoding={detected!r}, or encoding=None to detect it."
-)
-_BAD_CHARACTER = (
-    "{name}: {value!r} must be a single character such as {examples}, or None to detect it."
 )
 _SAME_MARKS = (
     "decimal/thousands: both are {value!r}; a number needs different marks, e.g. decimal=',' "
@@ -125,14 +116,6 @@ _ENCODING_WHY = {
 _EMPTY_LAST = "_govkit_empty_last_column"
 
 
-def _character(value: Any, name: str, examples: str) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or len(value) != 1 or value.isalnum() or value in "\"\r\n":
-        raise ValueError(_BAD_CHARACTER.format(name=name, value=value, examples=examples))
-    return value
-
-
 def _na_values(na_values: Any) -> list[str]:
     if isinstance(na_values, str):
         return [na_values]
@@ -144,50 +127,6 @@ def _na_values(na_values: Any) -> list[str]:
     if not all(isinstance(v, str) for v in values):
         raise TypeError(_BAD_NA_VALUES.format(kind="a list with non-strings", value=values))
     return values
-
-
-def _encoding(path: Path, encoding: Any) -> tuple[str, bool]:
-    """The encoding to read with, and whether it was detected."""
-    if encoding is None:
-        chosen = _reading.detect_encoding(path)
-        if chosen in _ENCODING_WHY:
-            warnings.warn(
-                _GUESSED_ENCODING.format(file=path.name, encoding=chosen,
-                                         why=_ENCODING_WHY[chosen]),
-                CSVFormatWarning, stacklevel=3,
-            )
-        return chosen, True
-    if not isinstance(encoding, str):
-        raise TypeError(_BAD_ENCODING_NAME.format(value=encoding))
-    try:
-        canonical = codecs.lookup(encoding).name
-    except LookupError:
-        raise ValueError(_BAD_ENCODING_NAME.format(value=encoding)) from None
-    if canonical == "utf-8":
-        with open(path, "rb") as handle:
-            if handle.read(3) == codecs.BOM_UTF8:
-                encoding = "utf-8-sig"  # the byte-order mark is not part of the first name
-    bad = _reading.first_bad_byte(path, encoding)
-    if bad is not None:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", CSVFormatWarning)
-            detected = _reading.detect_encoding(path)
-        raise ValueError(_WRONG_ENCODING.format(file=path.name, value=encoding,
-                                                line=_reading.line_of(path, bad),
-                                                detected=detected))
-    return encoding, False
-
-
-def _header(head: str, sep: str, file: str) -> list[str]:
-    rows = _reading.records(head, sep, truncated=False, limit=1)
-    if not rows:
-        return []
-    names = [name.strip().lstrip("\ufeff").strip() for name in rows[0]]
-    duplicated = [name for name, count in Counter(names).items() if count > 1 and name]
-    if duplicated:
-        raise ValueError(_DUPLICATE_HEADER.format(file=file, names=duplicated,
-                                                  renamed=f"{duplicated[0]}.1"))
-    return names
 
 
 def _pandas_error(error: Exception, file: str, sep: str, how: str, width: int) -> ValueError:
@@ -214,12 +153,13 @@ def _read(path: Path, *, names: list[str], file: str, sep: str, how: str, **opti
             frame = pd.read_csv(path, sep=sep, header=0, names=names, index_col=False,
                                 skipinitialspace=True, **options)
         except pd.errors.EmptyDataError:
-            raise ValueError(_EMPTY_FILE.format(path=path, what=" (no header line)")) from None
+            raise ValueError(EMPTY_FILE.format(func="from_csv", path=path,
+                                               what=" (no header line)")) from None
         except pd.errors.ParserError as error:
             raise _pandas_error(error, file, sep, how, len(names)) from None
         except UnicodeDecodeError:  # checked before reading; kept so no codec text escapes
-            raise ValueError(_WRONG_ENCODING.format(file=file, value=options.get("encoding"),
-                                                    line="?", detected="latin-1")) from None
+            raise ValueError(WRONG_ENCODING.format(file=file, value=options.get("encoding"),
+                                                   line="?", detected="latin-1")) from None
     for warning in caught:
         if issubclass(warning.category, pd.errors.ParserWarning) \
                 and "Length of header" in str(warning.message):
@@ -230,7 +170,7 @@ def _read(path: Path, *, names: list[str], file: str, sep: str, how: str, **opti
     return frame
 
 
-def _check_number_columns(frame: pd.DataFrame, skip: set[str], numbers: _reading.NumberFormat,
+def _check_number_columns(frame: pd.DataFrame, skip: set[str], numbers: NumberFormat,
                           ) -> None:
     """Refuse a column pandas kept as text although most of its cells are numbers."""
     for column in frame.columns:
@@ -238,27 +178,121 @@ def _check_number_columns(frame: pd.DataFrame, skip: set[str], numbers: _reading
         if column in skip or pd.api.types.is_numeric_dtype(values) \
                 or pd.api.types.is_bool_dtype(values):
             continue
-        if not _reading.number_like(_reading.column_kinds(_reading.sampled(values.dropna()))):
+        if not number_like(column_kinds(sampled(values.dropna()))):
             continue
-        number_count, cells, odd = _reading.text_numbers(values, numbers.decimal,
+        number_count, cells, odd = text_numbers(values, numbers.decimal,
                                                          numbers.thousands)
-        if _reading.number_like(_reading.column_kinds(_reading.sampled(odd))):
+        if number_like(column_kinds(sampled(odd))):
             # the cells that did not parse are numbers too, written another way
             try:
-                own = _reading.detect_numbers(_reading.sampled(odd).to_frame(), sep=";",
+                own = detect_numbers(sampled(odd).to_frame(), sep=";",
                                               decimal=None, thousands=None)
-            except _reading.AmbiguousNumbers as error:
+            except AmbiguousNumbers as error:
                 raise ValueError(f"column {column!r}: {error}") from None
             raise ValueError(_OTHER_FORMAT.format(
                 column=column, count=len(odd), cells=cells, decimal=own.decimal,
                 thousands=own.thousands, read_decimal=numbers.decimal,
-                read_thousands=numbers.thousands, rows=_reading.DETECT_ROWS))
-        shown = _reading.shown_words(odd)
+                read_thousands=numbers.thousands, rows=DETECT_ROWS))
+        shown = shown_words(odd)
         examples = f" (such as {', '.join(map(repr, shown))})" if shown else ""
         raise ValueError(_MOSTLY_NUMBERS.format(
             column=column, numbers=number_count, cells=cells, others=len(odd),
             examples=examples, distinct=values.nunique(),
             na_values=repr(["?", *shown]) if shown else "[...]"))
+
+
+def _warn_guesses(header: CSVHeader) -> None:
+    """A CSVFormatWarning for an encoding or a separator that had to be guessed."""
+    if "encoding" in header.detected and header.encoding in _ENCODING_WHY:
+        warnings.warn(
+            _GUESSED_ENCODING.format(file=header.path.name, encoding=header.encoding,
+                                     why=_ENCODING_WHY[header.encoding]),
+            CSVFormatWarning, stacklevel=3,
+        )
+    if header.other_separators:
+        warnings.warn(_GUESSED_SEPARATOR.format(file=header.path.name,
+                                                fitting=[header.sep, *header.other_separators],
+                                                sep=header.sep),
+                      CSVFormatWarning, stacklevel=3)
+
+
+def _number_format(header: CSVHeader, names: list[str], options: dict[str, Any],
+                   declared_text: set[str], decimal: str | None, thousands: str | None,
+                   ) -> tuple[NumberFormat, list[str], list[str]]:
+    """Decide decimal mark and thousands separator from the first rows read as text.
+
+    Returns the format, which of the two were detected, and notes for ``read_options``.
+    """
+    how = ", detected" if "sep" in header.detected else ""
+    sample = _read(header.path, names=names, file=header.path.name, sep=header.sep, how=how,
+                   nrows=DETECT_ROWS, dtype=str, **options)
+    try:
+        numbers = detect_numbers(sample.drop(columns=list(declared_text & set(names))),
+                                 sep=header.sep, decimal=decimal, thousands=thousands)
+    except AmbiguousNumbers as error:
+        raise ValueError(str(error)) from None
+    detected, notes = [], []
+    if decimal is None:
+        detected.append("decimal")
+        if numbers.decimal == "," and numbers.evidence.get("decimal_comma"):
+            notes.append(f"numbers use a decimal comma (seen in {numbers.evidence['decimal_comma']})")
+    if thousands is None:
+        detected.append("thousands")
+        if numbers.thousands is not None:
+            notes.append(f"numbers group thousands with {numbers.thousands!r} "
+                         f"(seen in {numbers.evidence.get('thousands', [])})")
+    return numbers, detected, notes
+
+
+def _drop_empty_columns(frame: pd.DataFrame, names: list[str], empty: list[int], file: str
+                        ) -> tuple[pd.DataFrame, list[str]]:
+    """Drop unnamed columns without data (a trailing separator); refuse unnamed ones with data."""
+    notes = []
+    for position in empty:
+        column = names[position]
+        if frame[column].isna().all():  # a separator at the end of the header (and lines)
+            frame = frame.drop(columns=[column])
+            notes.append(f"dropped an unnamed, empty column at position {position + 1} "
+                         "(a separator at the end of the lines)")
+        else:
+            raise ValueError(_EMPTY_NAME.format(position=position + 1, file=file,
+                                                before=names[position - 1] if position else ""))
+    return frame, notes
+
+
+def _read_frame(header: CSVHeader, na: list[str], declared_text: set[str], decimal: str | None,
+                thousands: str | None) -> tuple[pd.DataFrame, NumberFormat, dict[str, Any]]:
+    """The whole file as a frame, its number format, and ``read_options`` (what was decided)."""
+    empty = [i for i, n in enumerate(header.names) if not n]
+    names = [n if n else f"{_EMPTY_LAST}{i}" for i, n in enumerate(header.names)]
+    options = dict(encoding=header.encoding, na_values=na, low_memory=False)
+    numbers, detected, notes = _number_format(header, names, options, declared_text, decimal,
+                                              thousands)
+    how = ", detected" if "sep" in header.detected else ""
+    frame = _read(header.path, names=names, file=header.path.name, sep=header.sep, how=how,
+                  dtype={c: str for c in declared_text if c in names} or None,
+                  decimal=numbers.decimal, thousands=numbers.thousands, **options)
+    frame, dropped = _drop_empty_columns(frame, names, empty, header.path.name)
+    if len(frame) == 0:
+        raise ValueError(EMPTY_FILE.format(func="from_csv", path=header.path,
+                                           what=" (a header line but no data rows)"))
+    read_options = {"encoding": header.encoding, "sep": header.sep, "decimal": numbers.decimal,
+                    "thousands": numbers.thousands,
+                    "detected": [*header.detected, *detected], "notes": [*notes, *dropped]}
+    return frame, numbers, read_options
+
+
+def _check_target_column(frame: pd.DataFrame, target: str, header: CSVHeader) -> None:
+    if target in frame.columns:
+        return
+    close = difflib.get_close_matches(str(target), [str(c) for c in frame.columns], n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    if len(frame.columns) == 1 and "sep" not in header.detected:
+        fitting = fitting_separators(header.head, header.truncated)
+        if fitting:
+            hint = _ONE_COLUMN.format(sep=header.sep, other=fitting[0])
+    raise ValueError(_MISSING_TARGET.format(column=target, path=header.path.name, hint=hint,
+                                            available=list(frame.columns)))
 
 
 def from_csv(
@@ -350,94 +384,20 @@ def from_csv(
     >>> data.frame["income"].tolist(), data.read_options["sep"], data.read_options["decimal"]
     ([45.6, 1051.2], ';', ',')
     """
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(_BAD_PATH.format(kind=type(path).__name__))
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(_NOT_FOUND.format(path=path, cwd=Path.cwd()))
-    if path.is_dir():
-        raise ValueError(_NOT_A_FILE.format(path=path))
-    if path.stat().st_size == 0:
-        raise ValueError(_EMPTY_FILE.format(path=path, what=" (0 bytes)"))
-    file = path.name
-    sep = _character(sep, "sep", "',', ';', '\\t' or '|'")
-    decimal = _character(decimal, "decimal", "'.' or ','")
-    thousands = _character(thousands, "thousands", "',', '.' or ' '")
+    path = check_csv_path(path, func="from_csv")
+    decimal = check_character(decimal, "decimal", "'.' or ','")
+    thousands = check_character(thousands, "thousands", "',', '.' or ' '")
     if decimal is not None and decimal == thousands:
         raise ValueError(_SAME_MARKS.format(value=decimal))
     na = _na_values(na_values)
-    declared_text = set(_as_columns(categorical, "categorical"))
-    detected = []
-
-    encoding, guessed = _encoding(path, encoding)
-    if guessed:
-        detected.append("encoding")
-    head, truncated = _reading.read_head(path, encoding)
-    if not head.strip():
-        raise ValueError(_EMPTY_FILE.format(path=path, what=" (no header line)"))
-    others: list[str] = []
-    if sep is None:
-        sep, others = _reading.sniff_separator(head, truncated)
-        detected.append("sep")
-        if others:
-            warnings.warn(_GUESSED_SEPARATOR.format(file=file, fitting=[sep, *others], sep=sep),
-                          CSVFormatWarning, stacklevel=2)
-    how = ", detected" if "sep" in detected else ""
-    names = _header(head, sep, file)
-    if not names:
-        raise ValueError(_EMPTY_FILE.format(path=path, what=" (no header line)"))
-    empty = [i for i, n in enumerate(names) if not n]
-    names = [n if n else f"{_EMPTY_LAST}{i}" for i, n in enumerate(names)]
-    options = dict(encoding=encoding, na_values=na, low_memory=False)
-
-    notes = []
-    sample = _read(path, names=names, file=file, sep=sep, how=how, nrows=_reading.DETECT_ROWS,
-                   dtype=str, **options)
-    try:
-        numbers = _reading.detect_numbers(sample.drop(columns=list(declared_text & set(names))),
-                                          sep=sep, decimal=decimal, thousands=thousands)
-    except _reading.AmbiguousNumbers as error:
-        raise ValueError(str(error)) from None
-    if decimal is None:
-        detected.append("decimal")
-        if numbers.decimal == "," and numbers.evidence.get("decimal_comma"):
-            notes.append(f"numbers use a decimal comma (seen in {numbers.evidence['decimal_comma']})")
-    if thousands is None:
-        detected.append("thousands")
-        if numbers.thousands is not None:
-            notes.append(f"numbers group thousands with {numbers.thousands!r} "
-                         f"(seen in {numbers.evidence.get('thousands', [])})")
-
-    frame = _read(path, names=names, file=file, sep=sep, how=how,
-                  dtype={c: str for c in declared_text if c in names} or None,
-                  decimal=numbers.decimal, thousands=numbers.thousands, **options)
-    for position in empty:
-        column = names[position]
-        if frame[column].isna().all():  # a separator at the end of the header (and lines)
-            frame = frame.drop(columns=[column])
-            notes.append(f"dropped an unnamed, empty column at position {position + 1} "
-                         "(a separator at the end of the lines)")
-        else:
-            raise ValueError(_EMPTY_NAME.format(position=position + 1, file=file,
-                                                before=names[position - 1] if position else ""))
-    if len(frame) == 0:
-        raise ValueError(_EMPTY_FILE.format(path=path, what=" (a header line but no data rows)"))
-    if target not in frame.columns:
-        close = difflib.get_close_matches(str(target), [str(c) for c in frame.columns], n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        if len(frame.columns) == 1 and "sep" not in detected:
-            fitting = _reading.fitting_separators(head, truncated)
-            if fitting:
-                hint = _ONE_COLUMN.format(sep=sep, other=fitting[0])
-        raise ValueError(
-            _MISSING_TARGET.format(column=target, path=file, hint=hint,
-                                   available=list(frame.columns))
-        )
-    skip = declared_text | {target} | set(_as_columns(identifiers, "identifiers")) \
-        | set(_as_columns(exclude, "exclude"))
+    declared_text = set(as_columns(categorical, "categorical"))
+    header = open_header(path, encoding=encoding, sep=sep, func="from_csv")
+    _warn_guesses(header)
+    frame, numbers, read_options = _read_frame(header, na, declared_text, decimal, thousands)
+    _check_target_column(frame, target, header)
+    skip = declared_text | {target} | set(as_columns(identifiers, "identifiers")) \
+        | set(as_columns(exclude, "exclude"))
     _check_number_columns(frame, skip, numbers)
-    read_options = {"encoding": encoding, "sep": sep, "decimal": numbers.decimal,
-                    "thousands": numbers.thousands, "detected": detected, "notes": notes}
     data = Dataset(
         frame,
         target=target,

@@ -28,6 +28,9 @@ import pandas as pd
 
 from govkit.ledger import fingerprint
 
+from ._columns import NOT_IDENTIFIERS_ATTR, as_columns, is_number, values_text
+from ._profile import column_profile
+
 __all__ = ["Dataset", "record_load"]
 
 _NOT_A_FRAME = (
@@ -84,45 +87,10 @@ _BAD_READ_OPTIONS = (
     "Dataset: read_options must be a mapping (how the file was read, e.g. "
     "{{'encoding': 'utf-8', 'sep': ','}}) or None, got {kind}."
 )
-#: Name of the DataFrame.attrs entry that carries a Dataset's not_identifiers along with
-#: ``Dataset.X``, so that a stage rebuilding a Dataset from X keeps the user's statement.
-NOT_IDENTIFIERS_ATTR = "govkit_not_identifiers"
 _NOT_NUMERIC = (
     "numeric: column {column!r} has dtype {dtype} and cannot be treated as numeric; move it "
     "to categorical or convert it first."
 )
-
-
-def _as_columns(value: str | Iterable[str] | None, role: str) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return (value,)
-    try:
-        columns = tuple(value)
-    except TypeError:
-        raise TypeError(
-            f"{role}: expected a column name or a list of column names, got "
-            f"{type(value).__name__} ({value!r}); pass e.g. {role}=['sex', 'race']."
-        ) from None
-    for column in columns:
-        if not isinstance(column, str):
-            raise TypeError(
-                f"{role}: column names must be strings, got {column!r} "
-                f"({type(column).__name__}); pass the column's name as it appears in the header."
-            )
-    return tuple(dict.fromkeys(columns))  # keep order, drop repeats
-
-
-def _values_text(values: Iterable[Any], limit: int = 8) -> str:
-    values = list(values)
-    shown = ", ".join(repr(v) for v in values[:limit])
-    return shown + (f", ... ({len(values) - limit} more)" if len(values) > limit else "")
-
-
-def _is_number(column: pd.Series) -> bool:
-    """Numeric dtype and not boolean: what govkit treats as a numeric column."""
-    return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
 
 
 class ReadOptions(Mapping):
@@ -248,11 +216,11 @@ class Dataset:
             raise ValueError(_DUPLICATE_COLUMNS.format(names=duplicated))
         columns = [str(c) for c in frame.columns]
         set_ = object.__setattr__
-        set_(self, "protected", _as_columns(self.protected, "protected"))
-        set_(self, "quasi_identifiers", _as_columns(self.quasi_identifiers, "quasi_identifiers"))
-        set_(self, "identifiers", _as_columns(self.identifiers, "identifiers"))
-        set_(self, "exclude", _as_columns(self.exclude, "exclude"))
-        set_(self, "not_identifiers", _as_columns(self.not_identifiers, "not_identifiers"))
+        set_(self, "protected", as_columns(self.protected, "protected"))
+        set_(self, "quasi_identifiers", as_columns(self.quasi_identifiers, "quasi_identifiers"))
+        set_(self, "identifiers", as_columns(self.identifiers, "identifiers"))
+        set_(self, "exclude", as_columns(self.exclude, "exclude"))
+        set_(self, "not_identifiers", as_columns(self.not_identifiers, "not_identifiers"))
         if self.read_options is not None:
             if not isinstance(self.read_options, Mapping):
                 raise TypeError(_BAD_READ_OPTIONS.format(kind=type(self.read_options).__name__))
@@ -287,7 +255,7 @@ class Dataset:
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
                 raise ValueError(
                     _UNKNOWN_COLUMN.format(
-                        role=role, column=column, hint=hint, available=_values_text(available, 20)
+                        role=role, column=column, hint=hint, available=values_text(available, 20)
                     )
                 )
 
@@ -304,7 +272,7 @@ class Dataset:
         if len(values) > 2:
             raise ValueError(
                 _TARGET_NOT_BINARY.format(
-                    column=self.target, count=len(values), values=_values_text(values)
+                    column=self.target, count=len(values), values=values_text(values)
                 )
             )
         if len(values) < 2:
@@ -317,7 +285,7 @@ class Dataset:
         if len(matches) == 1:
             return matches[0]
         raise ValueError(
-            _POSITIVE_NOT_FOUND.format(label=label, column=self.target, values=_values_text(values))
+            _POSITIVE_NOT_FOUND.format(label=label, column=self.target, values=values_text(values))
         )
 
     def _resolve_kinds(self, columns: list[str]) -> None:
@@ -328,25 +296,25 @@ class Dataset:
         dtype, so declaring some columns never drops the others from the model.
         """
         features = self.feature_names
-        numeric = _as_columns(self.numeric, "numeric")
-        categorical = _as_columns(self.categorical, "categorical")
+        numeric = as_columns(self.numeric, "numeric")
+        categorical = as_columns(self.categorical, "categorical")
         self._check_columns("numeric", numeric, columns)
         self._check_columns("categorical", categorical, columns)
         both = [c for c in numeric if c in categorical]
         if both:
             raise ValueError(_BOTH_KINDS.format(columns=both))
         for column in numeric:
-            if not _is_number(self.frame[column]):
+            if not is_number(self.frame[column]):
                 raise ValueError(_NOT_NUMERIC.format(column=column, dtype=self.frame[column].dtype))
         declared = set(numeric) | set(categorical)
         inferred = [c for c in features if c not in declared]
         object.__setattr__(self, "numeric", tuple(
             [c for c in numeric if c in features]
-            + [c for c in inferred if _is_number(self.frame[c])]
+            + [c for c in inferred if is_number(self.frame[c])]
         ))
         object.__setattr__(self, "categorical", tuple(
             [c for c in categorical if c in features]
-            + [c for c in inferred if not _is_number(self.frame[c])]
+            + [c for c in inferred if not is_number(self.frame[c])]
         ))
 
     # -- views ----------------------------------------------------------------------
@@ -438,9 +406,7 @@ class Dataset:
         >>> table.loc["sex", "problem"]
         "1 missing value(s) in a protected column; fill them (e.g. 'unknown') in the source data"
         """
-        from ._profile import profile  # the profile needs the identifier detector
-
-        return profile(self)
+        return column_profile(self.frame, self.roles)
 
     def replace(self, **changes: Any) -> Dataset:
         """Return a new Dataset with some fields changed (the frame, a role, the name).

@@ -8,9 +8,7 @@ with a message that names the key, the value received and the fix. See
 from __future__ import annotations
 
 import codecs
-import csv
 import difflib
-import io
 import math
 import os
 from collections.abc import Mapping
@@ -20,8 +18,7 @@ from typing import Any
 
 import yaml
 
-# from_csv's own detection, so that the header checked here is the one it reads
-from govkit.datasets._reading import HEAD_BYTES, detect_encoding, read_head, sniff_separator
+from govkit.datasets import read_header
 
 __all__ = ["EXAMPLE_CONFIG", "ConfigError", "PipelineConfig", "load_config"]
 
@@ -96,6 +93,12 @@ ANONYMIZATION_METHODS = ("mondrian", "global")
 PRIVATE_MODELS = ("dp_ebm", "dp_sgd_logistic", "dp_sgd_mlp")
 MITIGATIONS = ("threshold_optimizer", "exponentiated_gradient", "correlation_remover", "none")
 CONSTRAINTS = ("demographic_parity", "equalized_odds")
+
+
+_ENCODING_KEY = (
+    " In the config: set data.encoding to the file's encoding (e.g. gb18030 or latin-1), or "
+    "remove data.encoding to detect it."
+)
 
 
 class ConfigError(ValueError):
@@ -242,40 +245,22 @@ def _number(value: Any, key: str, *, low: float, high: float, low_open: bool, hi
 
 def _header(path: Path, key: str, *, encoding: str | None = None,
             sep: str | None = None) -> list[str]:
-    """The CSV's column names, read as from_csv reads them.
+    """The CSV's column names, read by :func:`govkit.datasets.read_header` as from_csv reads them.
 
-    The same detection as :func:`govkit.datasets.from_csv` (its private
-    ``_reading`` helpers: encoding order, BOM stripped, separator chosen by the
-    file's structure), so the names checked here are the names loaded later.
+    Same encoding order, byte-order mark stripped, separator chosen by the
+    file's structure: the names checked here are the names loaded later.
     """
     if not path.is_file():
         raise _fail(key, str(path), "no such file; paths are relative to the config file's folder.")
     if path.stat().st_size == 0:
         raise _fail(key, str(path), "the file is empty; it needs a header line and data rows.")
-    if encoding is None:
-        encoding = detect_encoding(path)
-    else:
-        with open(path, "rb") as handle:
-            raw = handle.read(HEAD_BYTES)
-        try:
-            codecs.getincrementaldecoder(encoding)().decode(raw, final=False)
-        except UnicodeDecodeError as error:
-            raise _fail(key, path.name, f"it is not {encoding} text (byte {error.start} of the "
-                                        "header lines); set data.encoding to the file's encoding, "
-                                        "e.g. gb18030 or latin-1, or remove data.encoding to "
-                                        "detect it.") from None
-    text, cut = read_head(path, encoding)
-    if not text.strip():
-        raise _fail(key, str(path), "the file is empty; it needs a header line and data rows.")
-    if sep is None:
-        sep, _ = sniff_separator(text, cut)
-    row = next(csv.reader(io.StringIO(text, newline=""), delimiter=sep, skipinitialspace=True))
-    names = [c.strip() for c in row]
-    repeated = sorted({n for n in names if names.count(n) > 1})
-    if repeated:
-        raise _fail(key, path.name, f"its header repeats the column name(s) {repeated}; give every "
-                                    "column its own name in the CSV (pandas would silently rename "
-                                    "the second one to 'name.1').")
+    try:
+        names, _ = read_header(path, encoding=encoding, sep=sep)
+    except ValueError as error:
+        message = str(error).removeprefix("read_header: ")
+        if message.startswith("encoding:"):
+            message += _ENCODING_KEY
+        raise _fail(key, path.name, message) from None
     return names
 
 

@@ -13,7 +13,7 @@ from govkit.datasets import (
     find_identifiers,
     make_credit,
 )
-from govkit.datasets._identifying import name_match
+from govkit.datasets._identifier_rules import name_match
 from govkit.exceptions import UndeclaredIdentifierError
 
 N = 30
@@ -172,9 +172,13 @@ def test_the_frame_is_not_modified():
     ("kwargs", "error", "pattern"),
     [
         ({"data": [1, 2]}, TypeError, "find_identifiers: data must be a govkit Dataset or a pandas DataFrame, got list"),
-        ({"min_rows": 0}, ValueError, r"min_rows=0 must be a whole number >= 1"),
-        ({"unique_share": 1.5}, ValueError, r"unique_share=1.5 must be a number in \(0, 1\]"),
-        ({"pattern_share": "most"}, ValueError, r"pattern_share='most' must be a number"),
+        ({"min_rows": 0}, ValueError,
+         r"find_identifiers: min_rows=0 is outside \[1, inf\); .*e\.g\. min_rows=20"),
+        ({"min_rows": True}, TypeError, r"find_identifiers: min_rows must be a whole number, got bool"),
+        ({"unique_share": 1.5}, ValueError,
+         r"find_identifiers: unique_share=1.5 is outside \(0, 1\]; .*e\.g\. unique_share=0.9"),
+        ({"pattern_share": "most"}, TypeError,
+         r"find_identifiers: pattern_share must be a number, got str \('most'\)"),
     ],
 )
 def test_bad_arguments(kwargs, error, pattern):

@@ -143,9 +143,10 @@ CASES = [
     ("test not a Dataset", _check(test=FRAME), TypeError,
      r"check_data: test must be a govkit Dataset, got DataFrame"),
     ("min_group_size zero", _check(min_group_size=0), ValueError,
-     r"min_group_size=0 must be a whole number >= 1; pass e.g. min_group_size=30"),
-    ("min_group_size text", _check(min_group_size="30"), ValueError,
-     r"min_group_size='30' must be a whole number"),
+     r"check_data: min_group_size=0 is outside \[1, inf\); pass a value in \[1, inf\), "
+     r"e\.g\. min_group_size=30"),
+    ("min_group_size text", _check(min_group_size="30"), TypeError,
+     r"check_data: min_group_size must be a whole number, got str \('30'\)"),
     ("test with another target", _check(test=Dataset(FRAME, target="sex", positive_label="F")),
      ValueError, r"check_data: test has target 'sex' but train has 'approved'; load both"),
     ("raise_for_problems", _raise_for_problems, ValueError,

@@ -96,7 +96,8 @@ CASES = {
     "unknown encoding": (_settings(lambda s: s["data"].update(encoding="utf9")), None,
                          ["data.encoding", "'utf9'", "gb18030"]),
     "wrong encoding": (_settings(lambda s: s["data"].update(encoding="utf-8")), None,
-                       ["data.path", "'loans.csv'", "not utf-8 text", "data.encoding"]),
+                       ["data.path", "'loans.csv'", "not valid 'utf-8'", "encoding='gb18030'",
+                        "data.encoding"]),
     "separator of two characters": (_settings(lambda s: s["data"].update(sep=";;")), None,
                                     ["data.sep", "';;'", "one punctuation character"]),
     "decimal equals separator": (_settings(lambda s: s["data"].update(sep=",", decimal=",")), None,
@@ -104,7 +105,7 @@ CASES = {
     "thousands equals decimal": (_settings(lambda s: s["data"].update(decimal=",", thousands=",")),
                                  None, ["data.thousands", "','", "thousands: '.'"]),
     "repeated header": (_raw_csv("年龄,年龄,性别,是否还款\n1,2,男,是\n".encode()), None,
-                        ["data.path", "'loans.csv'", "['年龄']", "give every column its own name"]),
+                        ["data.path", "'loans.csv'", "['年龄']", "give every column a unique name"]),
     "empty file": (_raw_csv(b""), None, ["data.path", "empty", "header line"]),
     "test file with other columns": (
         lambda folder: (_frame(lambda f: None, test_path="other.csv")(folder),
