@@ -2,6 +2,7 @@
 
 from ._models import (
     MODEL_KINDS,
+    check_classifier,
     feature_groups,
     fit_model,
     make_model,
@@ -12,6 +13,7 @@ from ._models import (
 
 __all__ = [
     "MODEL_KINDS",
+    "check_classifier",
     "feature_groups",
     "fit_model",
     "make_model",

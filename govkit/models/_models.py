@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.exceptions import NotFittedError
@@ -22,10 +21,12 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
-from govkit.datasets import Dataset
+from govkit._validation import check_choice, check_random_state
+from govkit.datasets import Dataset, as_frame, check_dataset
 
 __all__ = [
     "MODEL_KINDS",
+    "check_classifier",
     "feature_groups",
     "fit_model",
     "make_model",
@@ -36,7 +37,6 @@ __all__ = [
 
 MODEL_KINDS = ("logistic_regression", "gradient_boosting")
 
-_BAD_KIND = "model kind={kind!r} is not one of {kinds}; pass one of them."
 _BAD_DROP = (
     "drop: column(s) {columns} are not features of the data; features are {features}. "
     "Remove them from drop=."
@@ -70,9 +70,8 @@ _BAD_PROBA = (
 )
 
 
-def _features(data: Dataset, drop: Iterable[str]) -> tuple[list[str], list[str]]:
-    if not isinstance(data, Dataset):
-        raise TypeError(_NOT_A_DATASET.format(func="make_preprocessor", kind=type(data).__name__))
+def _features(data: Dataset, drop: Iterable[str], func: str) -> tuple[list[str], list[str]]:
+    check_dataset(data, func=func)
     drop = [drop] if isinstance(drop, str) else list(drop)
     unknown = [c for c in drop if c not in data.feature_names]
     if unknown:
@@ -111,7 +110,11 @@ def make_preprocessor(data: Dataset, *, drop: Iterable[str] = ()) -> ColumnTrans
     >>> make_preprocessor(data).fit_transform(data.X).shape
     (32561, 108)
     """
-    numeric, categorical = _features(data, drop)
+    return _preprocessor(data, drop, "make_preprocessor")
+
+
+def _preprocessor(data: Dataset, drop: Iterable[str], func: str) -> ColumnTransformer:
+    numeric, categorical = _features(data, drop, func)
     return ColumnTransformer(
         [
             ("num", make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), numeric),
@@ -142,7 +145,8 @@ def make_model(
     data : Dataset
     drop : list of str
         Feature columns to leave out.
-    random_state : int
+    random_state : None, int, numpy Generator or RandomState
+        Seeds the classifier (a Generator gives it a seed drawn from it).
 
     Examples
     --------
@@ -151,14 +155,27 @@ def make_model(
     >>> make_model("logistic_regression", load_adult()).steps[-1][0]
     'classifier'
     """
+    return _make_model(kind, data, drop, random_state, "make_model")
+
+
+def _sklearn_seed(random_state: Any, func: str) -> Any:
+    """A valid random_state as scikit-learn takes it (a Generator gives a seed drawn from it)."""
+    random_state = check_random_state(random_state, func=func)
+    if isinstance(random_state, np.random.Generator):
+        return int(random_state.integers(2**31 - 1))
+    return random_state
+
+
+def _make_model(kind: str, data: Dataset, drop: Iterable[str], random_state: Any,
+                func: str) -> Pipeline:
+    check_choice(kind, MODEL_KINDS, param="kind", func=func)
+    random_state = _sklearn_seed(random_state, func)
     if kind == "logistic_regression":
         classifier = LogisticRegression(max_iter=2000, random_state=random_state)
-    elif kind == "gradient_boosting":
-        classifier = HistGradientBoostingClassifier(random_state=random_state)
     else:
-        raise ValueError(_BAD_KIND.format(kind=kind, kinds=", ".join(MODEL_KINDS)))
+        classifier = HistGradientBoostingClassifier(random_state=random_state)
     return Pipeline(
-        [("preprocess", make_preprocessor(data, drop=drop)), ("classifier", classifier)]
+        [("preprocess", _preprocessor(data, drop, func)), ("classifier", classifier)]
     )
 
 
@@ -175,7 +192,8 @@ def fit_model(
     >>> model.classes_.tolist()
     [0, 1]
     """
-    return make_model(kind, data, drop=drop, random_state=random_state).fit(data.X, data.y)
+    model = _make_model(kind, data, drop, random_state, "fit_model")
+    return model.fit(data.X, data.y)
 
 
 def score_model(model, data: Dataset) -> dict[str, float]:
@@ -189,8 +207,7 @@ def score_model(model, data: Dataset) -> dict[str, float]:
     >>> scores["auc"] > 0.89
     True
     """
-    if not isinstance(data, Dataset):
-        raise TypeError(_NOT_A_DATASET.format(func="score_model", kind=type(data).__name__))
+    check_dataset(data, func="score_model")
     proba = positive_scores(model, data, func="score_model")
     y = data.y
     return {
@@ -199,8 +216,43 @@ def score_model(model, data: Dataset) -> dict[str, float]:
     }
 
 
-def _check_classes(model: Any, kind: str, func: str) -> None:
-    """Refuse an unfitted scikit-learn model or one with other than two classes."""
+def check_classifier(model: Any, *, func: str = "check_classifier") -> None:
+    """Refuse a model :func:`positive_scores` could not score, before any data is scored.
+
+    The model must have ``predict_proba``, be fitted, and (when it says so
+    through ``classes_``) have two classes. A model that is not a
+    scikit-learn estimator passes when it has ``predict_proba``; its output
+    is checked when it is scored.
+
+    Parameters
+    ----------
+    model : object
+        The model received.
+    func : str
+        The calling function's name, for the error messages.
+
+    Raises
+    ------
+    TypeError
+        No ``predict_proba``.
+    sklearn.exceptions.NotFittedError
+        Not fitted (a ``ValueError``); the message gives the fix.
+    ValueError
+        More than two classes.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from govkit.models import check_classifier
+    >>> check_classifier(LogisticRegression().fit([[0.0], [1.0]], [0, 1]))
+    >>> check_classifier("a model", func="explain_shap")
+    Traceback (most recent call last):
+    ...
+    TypeError: explain_shap: model str has no predict_proba method; ...
+    """
+    kind = type(model).__name__
+    if not hasattr(model, "predict_proba"):
+        raise TypeError(_NO_PREDICT_PROBA.format(func=func, kind=kind))
     try:
         check_is_fitted(model)
     except NotFittedError:
@@ -259,16 +311,10 @@ def positive_scores(model: Any, data: Any, *, func: str = "positive_scores") -> 
     ...
     sklearn.exceptions.NotFittedError: evaluate_model: model LogisticRegression is not fitted yet; ...
     """
-    if isinstance(data, Dataset):
-        X = data.X
-    elif isinstance(data, pd.DataFrame):
-        X = data
-    else:
-        raise TypeError(_NOT_FEATURES.format(func=func, kind=type(data).__name__))
+    frame, dataset = as_frame(data, func=func)
+    X = dataset.X if dataset is not None else frame
+    check_classifier(model, func=func)
     kind = type(model).__name__
-    if not hasattr(model, "predict_proba"):
-        raise TypeError(_NO_PREDICT_PROBA.format(func=func, kind=kind))
-    _check_classes(model, kind, func)
     try:
         proba = np.asarray(model.predict_proba(X), dtype=np.float64)
     except NotFittedError:

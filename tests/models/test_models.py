@@ -54,7 +54,7 @@ def test_drop_and_bad_kind(small):
     assert "sex" not in feature_groups(pre)
     with pytest.raises(ValueError, match=r"drop: column\(s\) \['email'\] are not features"):
         make_preprocessor(small, drop=["email"])
-    with pytest.raises(ValueError, match="model kind='svm' is not one of"):
+    with pytest.raises(ValueError, match=r"make_model: kind=.svm. is not one of \(.logistic_regression., .gradient_boosting.\)"):
         make_model("svm", small)
     with pytest.raises(TypeError, match="data must be a govkit Dataset"):
         make_preprocessor(small.frame)
@@ -160,3 +160,35 @@ def test_positive_scores_refuses_output_of_the_wrong_shape(small, shape):
                rf"{re.escape(str(shape))} for 200 rows; expected \(200, 2\)"
     with pytest.raises(ValueError, match=expected):
         positive_scores(model, small, func="g")
+
+
+def test_random_state_follows_the_one_contract(small):
+    a = fit_model("gradient_boosting", small, random_state=np.int64(3))
+    b = fit_model("gradient_boosting", small, random_state=3)
+    np.testing.assert_array_equal(a.predict_proba(small.X), b.predict_proba(small.X))
+    model = make_model("logistic_regression", small, random_state=np.random.default_rng(0))
+    assert isinstance(model.named_steps["classifier"].random_state, int)
+    with pytest.raises(TypeError, match=r"fit_model: random_state=True \(bool\) is not a valid seed"):
+        fit_model("logistic_regression", small, random_state=True)
+    with pytest.raises(ValueError, match=r"make_model: random_state=-1"):
+        make_model("logistic_regression", small, random_state=-1)
+    with pytest.raises(ValueError, match=r"fit_model: kind='logistic_regresion' is not one of .*did you mean "
+                                         r"'logistic_regression'"):
+        fit_model("logistic_regresion", small)
+
+
+def test_check_classifier_refuses_before_scoring(small):
+    from govkit.models import check_classifier
+
+    check_classifier(fit_model("logistic_regression", small))
+    check_classifier(_FixedOutput(np.zeros((1, 2))))  # not scikit-learn: checked when scored
+    with pytest.raises(TypeError, match=r"choose_explainer: model _NoProba has no predict_proba"):
+        check_classifier(_NoProba(), func="choose_explainer")
+    with pytest.raises(ValueError, match=r"check_classifier: model Pipeline is not fitted yet"):
+        check_classifier(make_model("logistic_regression", small))
+
+
+def test_score_model_refuses_a_frame(small):
+    model = fit_model("logistic_regression", small)
+    with pytest.raises(TypeError, match=r"score_model: data must be a govkit Dataset, got DataFrame"):
+        score_model(model, small.frame)
