@@ -1,5 +1,8 @@
 """The headless pipeline: every stage on the bundled data or an analyst's own CSV, from a config file.
 
+Also :func:`ledger_to_review`, which notebook 05 uses to pick the ledger it
+reviews: the notebooks' own, or (run alone) a pipeline run's.
+
 Ledger records
 --------------
 ``pipeline/configure``
@@ -24,15 +27,19 @@ Ledger records
 """
 
 from ._config import EXAMPLE_CONFIG, ConfigError, PipelineConfig, load_config
+from ._review import GOVERNANCE_STAGES, LedgerToReview, ledger_to_review
 from ._run import OUTPUT_FILES, PipelineResult, failure_log_path, load_data, run_pipeline
 
 __all__ = [
     "EXAMPLE_CONFIG",
+    "GOVERNANCE_STAGES",
     "OUTPUT_FILES",
     "ConfigError",
+    "LedgerToReview",
     "PipelineConfig",
     "PipelineResult",
     "failure_log_path",
+    "ledger_to_review",
     "load_config",
     "load_data",
     "run_pipeline",

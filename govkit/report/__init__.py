@@ -1,7 +1,7 @@
 """The governance report (model card with its evidence), rendered from the ledger alone.
 
-Also what a reviewer looks at around it (notebook 05): which ledger to review
-(:func:`ledger_to_review`), the timeline of governance steps
+Also what a reviewer looks at around it (notebook 05): the report framed in a
+notebook (:func:`report_preview`), the timeline of governance steps
 (:func:`timeline_frame`, :func:`stage_summary`, :func:`plot_timeline`), the
 privacy budget spent over time (:func:`budget_over_time`,
 :func:`plot_budget_over_time`) and tamper detection on a copy of the ledger
@@ -14,8 +14,8 @@ Ledger records
     ``model_kind``, ``name``, ``libraries`` (package -> version).
 """
 
+from ._document import report_preview
 from ._report import LIBRARIES, GovernanceReport, build_report, record_intended_use
-from ._review import GOVERNANCE_STAGES, LedgerToReview, ledger_to_review, report_preview
 from ._tamper import TAMPER_ACTIONS, TamperedCopy, tamper_copy, tamper_table
 from ._timeline import (
     STAGE_COLOURS,
@@ -27,16 +27,13 @@ from ._timeline import (
 )
 
 __all__ = [
-    "GOVERNANCE_STAGES",
     "LIBRARIES",
     "STAGE_COLOURS",
     "TAMPER_ACTIONS",
     "GovernanceReport",
-    "LedgerToReview",
     "TamperedCopy",
     "budget_over_time",
     "build_report",
-    "ledger_to_review",
     "plot_budget_over_time",
     "plot_timeline",
     "record_intended_use",

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import matplotlib.pyplot as plt
 import pandas as pd
 
-__all__ = ["Block", "Section", "figure_png", "render_html", "render_markdown"]
+__all__ = ["Block", "Section", "figure_png", "render_html", "render_markdown", "report_preview"]
 
 
 def figure_png(fig: plt.Figure) -> bytes:
@@ -173,3 +173,46 @@ def render_markdown(
                 figures[name] = block.png
                 lines += [f"![{block.caption}]({figure_dir}/{name})", "", f"_{block.caption}_", ""]
     return "\n".join(lines), figures
+
+
+def report_preview(report, *, height: int = 620):
+    """Show a governance report in a notebook in a frame of its own.
+
+    The report is a complete HTML page with its own style sheet; shown inline,
+    that style sheet would restyle the notebook around it. In a frame it looks
+    exactly as a reviewer's browser shows ``report.html``, first screen first.
+
+    Parameters
+    ----------
+    report : GovernanceReport
+    height : int
+        Frame height in pixels (the report scrolls inside it).
+
+    Returns
+    -------
+    IPython.display.HTML
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from govkit.ledger import Ledger
+    >>> from govkit.report import build_report, report_preview
+    >>> ledger = Ledger(pathlib.Path(tempfile.mkdtemp()) / "ledger.jsonl")
+    >>> _ = ledger.append("datasets", "load")
+    >>> "<iframe" in report_preview(build_report(ledger)).data
+    True
+    """
+    page = report.html()
+    return _html(
+        "<div class='govkit-report-preview'>"
+        f"<iframe title='{html.escape(report.title)}' "
+        f"srcdoc=\"{html.escape(page, quote=True)}\" "
+        f"style='width:100%;height:{int(height)}px;border:1px solid #d0d7de;border-radius:6px'>"
+        "</iframe></div>"
+    )
+
+
+def _html(text: str):
+    from IPython.display import HTML
+
+    return HTML(text)

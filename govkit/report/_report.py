@@ -9,7 +9,6 @@ whose first screen says so, and which record broke the chain.
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import os
 from dataclasses import dataclass
 from importlib import metadata
@@ -17,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from govkit import __version__
-from govkit.ledger import Ledger, Verification, verify
+from govkit.ledger import Ledger, Verification, read_records, verify
 
-from ._document import Section, render_html, render_markdown
+from ._document import Section, render_html, render_markdown, report_preview
 from ._sections import (
     anonymization_section,
     data_section,
@@ -92,23 +91,6 @@ def record_intended_use(
     )
 
 
-def _read_records(path: Path) -> list[dict[str, Any]]:
-    """Every record that still parses (a tampered ledger may hold lines that do not)."""
-    records = []
-    for line in path.read_bytes().split(b"\n"):
-        try:
-            record = json.loads(line)
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            continue
-        if isinstance(record, dict) and {"stage", "operation", "index", "hash"} <= set(record):
-            record.setdefault("parameters", {})
-            record.setdefault("metrics", {})
-            record.setdefault("inputs", {})
-            record.setdefault("outputs", {})
-            records.append(record)
-    return records
-
-
 @dataclass
 class GovernanceReport:
     """A rendered governance report; write it with :meth:`write`, show it with :meth:`html`."""
@@ -149,8 +131,6 @@ class GovernanceReport:
 
     def _repr_html_(self) -> str:
         # In a frame: the page's own style sheet would otherwise restyle the notebook around it.
-        from ._review import report_preview
-
         return report_preview(self).data
 
     def write(self, out_dir: str | os.PathLike, *, stem: str = "report") -> dict[str, Path]:
@@ -211,7 +191,8 @@ def build_report(
     if not path.is_file():
         raise FileNotFoundError(_NO_LEDGER.format(path=path))
     verification = verify(path, expected_head=expected_head)
-    records = _read_records(path)
+    # Lenient: a damaged ledger still gets a report, which lists the lines left out.
+    records, problems = read_records(path, strict=False)
     stated = [r for r in records if r["stage"] == "report" and r["operation"] == "intended_use"]
     name = stated[-1]["parameters"].get("name") if stated else None
     sections = [
@@ -222,9 +203,9 @@ def build_report(
         fairness_section(records),
         explanations_section(records),
         licences_section(records, code_licence=CODE_LICENCE, libraries=_versions()),
-        verification_section(records, verification),
+        verification_section(records, verification, problems),
     ]
-    generated = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    generated = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     return GovernanceReport(
         title=title or ("Governance report" + (f": {name}" if name else "")),
         verification=verification,

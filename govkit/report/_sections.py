@@ -493,15 +493,29 @@ def licences_section(records: list[Record], *, code_licence: str, libraries: Map
 
 # -- 8. verification -----------------------------------------------------------------
 
-def verification_section(records: list[Record], verification) -> Section:
+def verification_section(records: list[Record], verification,
+                         problems: Iterable[Any] = ()) -> Section:
+    """The verdict, the head hash, the lines left out of this report, and the timeline.
+
+    ``problems`` are the :class:`govkit.ledger.RecordProblem` s of
+    ``read_records(path, strict=False)``: lines that are not well-formed
+    records, so nothing in the report comes from them.
+    """
     section = Section("Ledger verification and timeline", "verification")
     section.text(str(verification))
     if verification.head_hash:
         section.text(f"Head hash: {verification.head_hash}. Keep it elsewhere (an e-mail, a "
                      "ticket): python -m govkit verify LEDGER --expected-head HASH then also detects "
                      "records cut from the end.")
+    problems = list(problems)
+    if problems:
+        section.alert(f"{len(problems)} line(s) of the ledger are not well-formed records and are "
+                      "left out of this report: nothing above is drawn from them.")
+        section.table(pd.DataFrame([{"record": p.record, "problem": p.problem} for p in problems]),
+                      "Lines left out (numbered as records, from 1), and what is wrong with each.")
     timeline = pd.DataFrame([{"#": r["index"] + 1, "when (UTC)": _when(r), "stage": r["stage"],
                               "operation": r["operation"], "hash": r["hash"][:12] + "…"} for r in records])
     if not timeline.empty:
-        section.table(timeline, "Every verified record, in order.")
+        section.table(timeline, "Every well-formed record, in order (the verdict above says "
+                      "whether they can be trusted).")
     return section

@@ -2,8 +2,8 @@
 
 Both are read from the ledger's records alone, like the report. A ledger can
 be given as a :class:`~govkit.ledger.Ledger`, the path of its file, or a list
-of records already read. Lines that do not parse (a damaged or tampered file)
-are skipped here; :func:`govkit.ledger.verify` is what says whether the
+of records already read. Lines that are not well-formed records (a damaged or
+tampered file) are skipped here (``read_records(path, strict=False)``); :func:`govkit.ledger.verify` is what says whether the
 records can be trusted.
 
 Privacy budgets are told apart by name *and* by their running totals: running
@@ -24,9 +24,7 @@ import numpy as np
 import pandas as pd
 
 from govkit._fonts import use_cjk_fallback
-from govkit.ledger import STAGES, Ledger
-
-from ._report import _read_records
+from govkit.ledger import STAGES, Ledger, read_records
 
 __all__ = [
     "STAGE_COLOURS",
@@ -60,7 +58,7 @@ def _records(ledger: Any, where: str) -> list[dict[str, Any]]:
         path = Path(ledger)
         if not path.is_file():
             raise FileNotFoundError(_NO_FILE.format(where=where, path=path))
-        return _read_records(path)
+        return read_records(path, strict=False)[0]
     if isinstance(ledger, Sequence) and not isinstance(ledger, (str, bytes)) and all(
         isinstance(record, Mapping) for record in ledger
     ):

@@ -1,4 +1,4 @@
-"""Which ledger to review, and how to show a report inside a notebook without restyling it.
+"""Which ledger to review: the notebooks' own, or a headless pipeline run's.
 
 Notebook 05 reviews the ledger the earlier notebooks wrote. Run alone (on a
 fresh machine, or by the test suite), that ledger holds no governance step,
@@ -19,7 +19,10 @@ from govkit.exceptions import GovkitWarning
 from govkit.ledger import Ledger, workbook_ledger
 from govkit.workspace import workspace_dir
 
-__all__ = ["GOVERNANCE_STAGES", "LedgerToReview", "ledger_to_review", "report_preview"]
+from ._config import PipelineConfig
+from ._run import run_pipeline
+
+__all__ = ["GOVERNANCE_STAGES", "LedgerToReview", "ledger_to_review"]
 
 #: Stages whose records make a ledger worth reviewing (data loads alone do not).
 GOVERNANCE_STAGES = ("anonymization", "privacy", "fairness", "explain")
@@ -100,7 +103,7 @@ def ledger_to_review(
     --------
     >>> import pathlib, tempfile
     >>> from govkit.ledger import Ledger
-    >>> from govkit.report import ledger_to_review
+    >>> from govkit.pipeline import ledger_to_review
     >>> ledger = Ledger(pathlib.Path(tempfile.mkdtemp()) / "ledger.jsonl")
     >>> _ = ledger.append("anonymization", "anonymize", metrics={"k": 10})
     >>> review = ledger_to_review(ledger)
@@ -115,8 +118,6 @@ def ledger_to_review(
                    f"{', '.join(s for s in GOVERNANCE_STAGES if s in found)}), written by the "
                    "notebooks run on this machine.")
         return LedgerToReview(ledger, "workbook", message, seconds=time.perf_counter() - start)
-
-    from govkit.pipeline import PipelineConfig, run_pipeline
 
     folder = Path(pipeline_dir) if pipeline_dir is not None else workspace_dir() / "pipeline"
     why = (f"The workbook ledger {ledger.path} records no governance step yet "
@@ -146,46 +147,3 @@ def ledger_to_review(
                   "section." if ours else ""))
     return LedgerToReview(Ledger(result.ledger), "pipeline", message, ran_pipeline=True,
                           seconds=seconds, warnings=raised)
-
-
-def report_preview(report, *, height: int = 620):
-    """Show a governance report in a notebook in a frame of its own.
-
-    The report is a complete HTML page with its own style sheet; shown inline,
-    that style sheet would restyle the notebook around it. In a frame it looks
-    exactly as a reviewer's browser shows ``report.html``, first screen first.
-
-    Parameters
-    ----------
-    report : GovernanceReport
-    height : int
-        Frame height in pixels (the report scrolls inside it).
-
-    Returns
-    -------
-    IPython.display.HTML
-
-    Examples
-    --------
-    >>> import pathlib, tempfile
-    >>> from govkit.ledger import Ledger
-    >>> from govkit.report import build_report, report_preview
-    >>> ledger = Ledger(pathlib.Path(tempfile.mkdtemp()) / "ledger.jsonl")
-    >>> _ = ledger.append("datasets", "load")
-    >>> "<iframe" in report_preview(build_report(ledger)).data
-    True
-    """
-    page = report.html()
-    return _html(
-        "<div class='govkit-report-preview'>"
-        f"<iframe title='{html.escape(report.title)}' "
-        f"srcdoc=\"{html.escape(page, quote=True)}\" "
-        f"style='width:100%;height:{int(height)}px;border:1px solid #d0d7de;border-radius:6px'>"
-        "</iframe></div>"
-    )
-
-
-def _html(text: str):
-    from IPython.display import HTML
-
-    return HTML(text)
