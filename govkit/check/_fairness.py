@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import math
-
 from govkit.datasets import Dataset
 from govkit.fairness import GroupReport, MitigationSweep, ThresholdExplorer
-from govkit.fairness._report import model_scores
+from govkit.models import positive_scores
 
-from ._feedback import Feedback
+from ._feedback import Feedback, number_answer
 
 __all__ = [
     "equal_opportunity_threshold_exercise",
@@ -17,20 +15,22 @@ __all__ = [
 ]
 
 
-def _number(answer: object, example: str) -> float | Feedback:
-    if isinstance(answer, bool):
-        return Feedback(False, f"Answer with a number, e.g. {example}.")
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        return Feedback(False, f"Answer with a number, e.g. {example}.")
-    if not math.isfinite(value):
-        return Feedback(False, "Answer with a finite number.")
-    return value
+def _grouping_column(test: Dataset, protected: str | None, groups: set[str]) -> str | Feedback:
+    """``protected``, or the first protected column of ``test`` that has both ``groups``."""
+    candidates = list(test.protected) if protected is None else [protected]
+    for column in candidates:
+        if column in test.frame.columns and groups <= set(test.frame[column].astype(str)):
+            return column
+    wanted = " and ".join(repr(g) for g in sorted(groups))
+    if protected is None:
+        return Feedback(False, f"This exercise needs a protected column with the groups {wanted}; "
+                               f"the data's protected columns are {list(test.protected)}.")
+    return Feedback(False, f"The data needs the groups {wanted} in its column {protected!r}.")
 
 
 def equal_opportunity_threshold_exercise(model, test: Dataset, answer: object, *,
                                          group: str = "Female", other: str = "Male",
+                                         protected: str | None = None,
                                          tolerance: float = 0.02) -> Feedback:
     """Exercise 03.1: a threshold for one group that equalizes true positive rates.
 
@@ -43,9 +43,14 @@ def equal_opportunity_threshold_exercise(model, test: Dataset, answer: object, *
     model : fitted classifier
         The model of the threshold panel.
     test : Dataset
-        The evaluation data (a ``sex`` column with both groups).
+        The evaluation data, with a protected column holding both groups.
     answer : float
         The threshold for ``group``, between 0 and 1.
+    group, other : str
+        The two groups compared (values of the protected column).
+    protected : str, optional
+        The column holding the groups; None (default) means the first of
+        ``test.protected`` that has both.
 
     Examples
     --------
@@ -61,19 +66,16 @@ def equal_opportunity_threshold_exercise(model, test: Dataset, answer: object, *
     >>> bool(equal_opportunity_threshold_exercise(Score(), data, 0.35))
     True
     """
-    if answer is None:
-        return Feedback.no_answer("0.42")
-    value = _number(answer, "0.42")
+    value = number_answer(answer, "0.42")
     if isinstance(value, Feedback):
         return value
     if not 0.0 <= value <= 1.0:
         return Feedback(False, "A threshold is a probability between 0 and 1, e.g. 0.42.")
-    if "sex" not in test.frame.columns:
-        return Feedback(False, "This exercise needs a 'sex' column in the data.")
-    explorer = ThresholdExplorer(test.y, model_scores(model, test.X),
-                                 sensitive_features=test.frame["sex"], n_boot=0)
-    if {group, other} - set(explorer.groups.labels):
-        return Feedback(False, f"The data needs the groups {group!r} and {other!r} in 'sex'.")
+    column = _grouping_column(test, protected, {group, other})
+    if isinstance(column, Feedback):
+        return column
+    scores = positive_scores(model, test, func="equal_opportunity_threshold_exercise")
+    explorer = ThresholdExplorer(test.y, scores, sensitive_features=test.frame[column], n_boot=0)
     at_half = explorer.report(0.5).groups["tpr"]
     report = explorer.report(0.5, {group: value})
     tpr = report.groups["tpr"]
@@ -87,7 +89,7 @@ def equal_opportunity_threshold_exercise(model, test: Dataset, answer: object, *
             f"({group}) and {tpr[other]:.1%} ({other}). Look at what it cost: {group}'s false "
             f"positive rate is now {fpr[group]:.1%} (vs {fpr[other]:.1%}) and the selection "
             f"rates are {selection[group]:.1%} vs {selection[other]:.1%}. And the rule uses "
-            "sex at decision time.",
+            f"{column} at decision time.",
         )
     direction = "lower" if gap < 0 else "higher"
     return Feedback(
@@ -123,12 +125,10 @@ def implied_fpr_exercise(report: GroupReport, answer: object, *, group: str = "F
     """
     if not isinstance(report, GroupReport):
         return Feedback(False, "Pass the report of the model grouped by sex "
-                               "(evaluate_model(model, test, sensitive_features='sex')).")
+                               "(evaluate_model(model, test, protected='sex')).")
     if {group, other} - set(report.groups.index):
         return Feedback(False, f"The report must be grouped by sex, with {group!r} and {other!r}.")
-    if answer is None:
-        return Feedback.no_answer("3.5")
-    value = _number(answer, "3.5")
+    value = number_answer(answer, "3.5")
     if isinstance(value, Feedback):
         return value
     p = report.groups.loc[group, "base_rate"]

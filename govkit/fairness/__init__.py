@@ -8,9 +8,20 @@ measure, one estimator for all mitigation families on raw records, the
 accuracy/disparity trade-off across mitigators, and a paired comparison of
 any set of models ("which governance step moved which group's error rate").
 
+The vocabulary is fairlearn's. ``sensitive_features`` are the group *values*
+of every row (a Series, DataFrame or array: :func:`group_report`,
+:class:`ThresholdExplorer`, :class:`GroupCurves`). ``protected`` are column
+*names* of a :class:`~govkit.datasets.Dataset` (:func:`evaluate_model`,
+:func:`compare_models`, :func:`fit_mitigated_model`, :func:`mitigate`,
+:func:`mitigation_sweep`, :func:`proxy_check`); None means the data's declared
+``protected`` columns. The choices of ``method`` and ``constraint`` are
+:data:`MITIGATIONS` and :data:`FAIRNESS_CONSTRAINTS`.
+
 Ledger records
 --------------
-Every record has stage ``fairness``. Group metrics are stored as
+Every record has stage ``fairness``. The parameter ``sensitive_features`` of
+a record is the list of the grouping columns' names (the key the
+accountability report reads). Group metrics are stored as
 ``{"value", "lower", "upper"}`` (confidence interval bounds; null where a
 metric is undefined), for the metrics ``base_rate``, ``selection_rate``,
 ``accuracy``, ``tpr``, ``fpr``, ``precision`` and ``auc``; disparities as
@@ -62,37 +73,34 @@ interval, "count"}, "groups": {group: {"count", metric: interval}},
 """
 
 from ._compare import COMPARE_METRICS, ModelComparison, compare_models, plot_model_comparison
+from ._evaluate import evaluate_model
+from ._explorer import ThresholdExplorer
+from ._group_report import group_report
+from ._metrics import DISPARITIES, DISPARITY_NAMES, METRICS
 from ._mitigation import (
-    CONSTRAINTS,
+    FAIRNESS_CONSTRAINTS,
+    MITIGATIONS,
     MITIGATORS,
     STRENGTHS,
     MitigatedClassifier,
     MitigationResult,
-    Mitigator,
     fit_mitigated_model,
     mitigate,
 )
 from ._plots import CURVE_KINDS, GroupCurves, plot_group_curves, plot_group_report
-from ._report import (
-    DISPARITIES,
-    DISPARITY_NAMES,
-    METRICS,
-    GroupReport,
-    ThresholdExplorer,
-    evaluate_model,
-    group_report,
-)
+from ._report import GroupReport
 from ._teaching import ProxyCheck, impossibility_table, proxy_check
 from ._tradeoffs import DEFAULT_SWEEP, MitigationSweep, mitigation_sweep, plot_pareto
 
 __all__ = [
     "COMPARE_METRICS",
-    "CONSTRAINTS",
     "CURVE_KINDS",
     "DEFAULT_SWEEP",
     "DISPARITIES",
     "DISPARITY_NAMES",
+    "FAIRNESS_CONSTRAINTS",
     "METRICS",
+    "MITIGATIONS",
     "MITIGATORS",
     "STRENGTHS",
     "GroupCurves",
@@ -100,7 +108,6 @@ __all__ = [
     "MitigatedClassifier",
     "MitigationResult",
     "MitigationSweep",
-    "Mitigator",
     "ModelComparison",
     "ProxyCheck",
     "ThresholdExplorer",

@@ -11,7 +11,7 @@ whole sample, the same scheme as fairlearn's) for many resamples at once and
 sums them per group with numpy; AUC per group is the Mann-Whitney statistic
 with ties counted one half, computed from the same multiplicities, which is
 what ``sklearn.metrics.roc_auc_score`` computes on the resampled rows. The
-point estimates themselves still come from fairlearn (see ``_report.py``); the
+point estimates themselves still come from fairlearn (see ``_group_report.py``); the
 tests check that this module reproduces them exactly on the unresampled data.
 
 The same resamples (same ``random_state``, same number of rows) are drawn for
@@ -33,6 +33,7 @@ __all__ = [
     "CellPlan",
     "Counts",
     "auc_from_weights",
+    "bootstrap_replicates",
     "cell_counts",
     "percentile_interval",
     "rates_from_counts",
@@ -288,3 +289,53 @@ def percentile_interval(replicates: np.ndarray, confidence: float) -> tuple[np.n
             bounds = np.nanquantile(replicates[:, usable], [tail, 1.0 - tail], axis=0)
         low[usable], high[usable] = bounds[0], bounds[1]
     return low, high
+
+
+def bootstrap_replicates(
+    y_true: np.ndarray,
+    y_pred: np.ndarray,
+    y_score: np.ndarray | None,
+    codes: np.ndarray,
+    n_groups: int,
+    n_boot: int,
+    rng: np.random.Generator,
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Replicates of every metric, per group ``(n_boot, n_groups)`` and overall ``(n_boot,)``.
+
+    ``codes`` gives each row's group (``0 .. n_groups - 1``); AUC is included
+    when ``y_score`` is given.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from govkit.fairness._bootstrap import bootstrap_replicates
+    >>> y, pred, codes = np.array([0, 1, 1, 0]), np.array([0, 1, 0, 0]), np.array([0, 0, 1, 1])
+    >>> per_group, overall = bootstrap_replicates(y, pred, None, codes, 2, 5, np.random.default_rng(0))
+    >>> per_group["selection_rate"].shape, overall["selection_rate"].shape
+    ((5, 2), (5,))
+    """
+    plans = []
+    if y_score is not None:
+        plans = [AucPlan.for_rows(np.flatnonzero(codes == g), y_true, y_score)
+                 for g in range(n_groups)]
+        plans.append(AucPlan.for_rows(np.arange(len(y_true)), y_true, y_score))
+    parts: list[Counts] = []
+    aucs: list[np.ndarray] = []
+    cells = CellPlan.for_rows(codes, y_true, y_pred, n_groups)
+    for weights in resample_weights(len(y_true), n_boot, rng):
+        parts.append(cell_counts(weights, codes, y_true, y_pred, n_groups, plan=cells))
+        if plans:
+            aucs.append(np.column_stack([auc_from_weights(plan, weights) for plan in plans]))
+    if parts:
+        counts = Counts(*(np.concatenate([getattr(p, f) for p in parts]) for f in
+                          ("rows", "positives", "true_positives", "false_positives")))
+    else:
+        empty = np.zeros((0, n_groups), dtype=np.int64)
+        counts = Counts(empty, empty, empty, empty)
+    replicates = rates_from_counts(counts)
+    overall = {k: v[:, 0] for k, v in rates_from_counts(counts.total()).items()}
+    if y_score is not None:
+        auc = np.concatenate(aucs) if aucs else np.zeros((0, n_groups + 1))
+        replicates["auc"] = auc[:, :n_groups]
+        overall["auc"] = auc[:, n_groups]
+    return replicates, overall

@@ -20,10 +20,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from govkit.datasets import Dataset
+from govkit._fonts import use_cjk_fallback
+from govkit._validation import check_choice, renamed_keywords
+from govkit.datasets import Dataset, check_dataset
 
 from ._bootstrap import percentile_interval
-from ._report import DISPARITY_NAMES, METRICS, GroupReport, _check_dataset, evaluate_model
+from ._evaluate import evaluate_report
+from ._metrics import DISPARITY_NAMES, METRICS
+from ._report import GroupReport
 
 __all__ = ["COMPARE_METRICS", "ModelComparison", "compare_models", "plot_model_comparison"]
 
@@ -36,10 +40,6 @@ _BAD_MODELS = (
 )
 _EMPTY_MODELS = "models: the dict is empty; pass at least one fitted classifier."
 _BAD_NAME = "models: every name must be a non-empty string, got {name!r}."
-_BAD_REFERENCE = (
-    "reference: {value!r} is not one of the models {names}; pass the name of the model the "
-    "others are compared with."
-)
 _BAD_METRICS = "metrics: {value!r} are not comparable metrics; choose from {choices}."
 _NOT_A_COMPARISON = (
     "plot_model_comparison: comparison must be what compare_models returns, got {kind}."
@@ -145,11 +145,12 @@ def _check_metrics(metrics: Sequence[str], allowed: Sequence[str]) -> list[str]:
     return metrics
 
 
+@renamed_keywords(sensitive_features="protected")
 def compare_models(
     models: Mapping[str, Any],
     test: Dataset,
     *,
-    sensitive_features: str | Sequence[str],
+    protected: str | Sequence[str] | None = None,
     reference: str | None = None,
     threshold: float | None = None,
     metrics: Sequence[str] = COMPARE_METRICS,
@@ -168,10 +169,13 @@ def compare_models(
         (a govkit model, a mitigated model, a model trained on anonymized or
         differentially private data...). Insertion order is kept.
     test : govkit.datasets.Dataset
-    sensitive_features : str or list of str
-        Column(s) of ``test``; several give intersections.
+    protected : str or list of str, optional
+        The column(s) of ``test`` whose values define the groups; several give
+        intersections. None (default) means ``test.protected``.
+        (``sensitive_features=`` is this keyword's old name.)
     reference : str, optional
-        The model the others are compared with; defaults to the first.
+        The model the others are compared with (one of the names in
+        ``models``); defaults to the first.
     threshold : float, optional
         Decide ``score >= threshold`` for every model; None (default) uses
         each model's own ``predict``.
@@ -199,8 +203,7 @@ def compare_models(
     >>> data = Dataset(frame, target="y", positive_label=1, protected=("sex",))
     >>> always = DummyClassifier(strategy="constant", constant=1).fit(data.X, data.y)
     >>> never = DummyClassifier(strategy="constant", constant=0).fit(data.X, data.y)
-    >>> result = compare_models({"always": always, "never": never}, data,
-    ...                         sensitive_features="sex", n_boot=100)
+    >>> result = compare_models({"always": always, "never": never}, data, n_boot=100)
     >>> float(result.table.loc[("never", "overall"), "selection_rate_delta"])
     -1.0
     """
@@ -211,17 +214,15 @@ def compare_models(
     for name in models:
         if not isinstance(name, str) or not name.strip():
             raise ValueError(_BAD_NAME.format(name=name))
-    _check_dataset(test, "compare_models")
+    check_dataset(test, func="compare_models", param="test")
     names = list(models)
     reference = names[0] if reference is None else reference
-    if reference not in models:
-        raise ValueError(_BAD_REFERENCE.format(value=reference, names=names))
+    check_choice(reference, names, param="reference", func="compare_models")
     metrics = _check_metrics(metrics, COMPARE_METRICS)
     reports = {
-        name: evaluate_model(model, test, sensitive_features=sensitive_features,
-                             threshold=threshold, name=name, n_boot=n_boot,
-                             confidence=confidence, min_count=min_count,
-                             random_state=random_state)
+        name: evaluate_report(model, test, protected=protected, threshold=threshold, name=name,
+                              n_boot=n_boot, confidence=confidence, min_count=min_count,
+                              random_state=random_state, func="compare_models")[0]
         for name, model in models.items()
     }
     base = reports[reference]
@@ -305,7 +306,7 @@ def _record(comparison: ModelComparison, test: Dataset, models, threshold, ledge
             "models": comparison.models,
             "model_types": {name: type(model).__name__ for name, model in models.items()},
             "reference": comparison.reference,
-            "sensitive_features": list(reference_report.sensitive_features),
+            "sensitive_features": list(reference_report.protected),
             "threshold": threshold if threshold is not None else "each model's own predict",
             "metrics": list(comparison.metrics),
             **{k: reference_report.parameters[k]
@@ -341,8 +342,7 @@ def plot_model_comparison(
     >>> data = Dataset(frame, target="y", positive_label=1, protected=("sex",))
     >>> models = {name: DummyClassifier(strategy=name).fit(data.X, data.y)
     ...           for name in ("prior", "stratified")}
-    >>> fig = plot_model_comparison(compare_models(models, data, sensitive_features="sex",
-    ...                                            n_boot=50), metrics=("tpr",))
+    >>> fig = plot_model_comparison(compare_models(models, data, n_boot=50), metrics=("tpr",))
     >>> len(fig.axes) >= 1
     True
     """
@@ -353,6 +353,7 @@ def plot_model_comparison(
     groups = list(comparison.table.loc[comparison.reference].index)
     columns = max(1, len(others))
     width = 2.2 + 1.25 * columns
+    use_cjk_fallback()  # group labels are the data's own values
     fig, axes = plt.subplots(1, len(metrics), figsize=(width * len(metrics) + 1.5,
                                                        0.42 * len(groups) + 2.2),
                              squeeze=False)

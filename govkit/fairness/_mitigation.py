@@ -8,10 +8,10 @@ raw records, ``predict_proba`` / ``predict`` on raw records. The methods are
 fairlearn's own objects (kept in ``mitigator_``):
 
 - no mitigation (``none``), and "fairness through unawareness"
-  (``unawareness``: the sensitive columns are left out of the features),
+  (``unawareness``: the protected columns are left out of the features),
   the naive approach the notebook shows to fail because of proxies;
 - pre-processing: ``fairlearn.preprocessing.CorrelationRemover`` on the
-  one-hot encoded features (the sensitive columns are dropped and the others
+  one-hot encoded features (the protected columns are dropped and the others
   decorrelated from them, by ``alpha``);
 - in-processing: ``fairlearn.reductions.ExponentiatedGradient`` (a randomized
   mixture of models, ``difference_bound`` of the constraint) and
@@ -64,15 +64,20 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
-from govkit.datasets import Dataset
+from govkit._validation import check_choice, check_random_state, renamed_keywords
+from govkit.datasets import Dataset, check_dataset
 from govkit.models import MODEL_KINDS, feature_groups, make_model, make_preprocessor
 from govkit.workspace import cached
 
-from ._report import GroupReport, _evaluate_report
-from ._validation import as_binary, as_column_list
+from ._bootstrap import percentile_interval
+from ._evaluate import evaluate_report
+from ._report import CACHE_LAYOUT, GroupReport
+from ._validation import as_binary, as_column_list, protected_columns, sklearn_random_state
 
 __all__ = [
     "CONSTRAINTS",
+    "FAIRNESS_CONSTRAINTS",
+    "MITIGATIONS",
     "MITIGATORS",
     "STRENGTHS",
     "MitigatedClassifier",
@@ -100,11 +105,13 @@ class Mitigator:
         return self.name
 
 
-#: The constraints the in- and post-processing methods enforce.
+#: The constraints the in- and post-processing methods enforce: key -> plain words.
 CONSTRAINTS = {
     "demographic_parity": "demographic parity",
     "equalized_odds": "equalized odds",
 }
+#: The ``constraint`` choices (what the pipeline config and the mitigation panel offer).
+FAIRNESS_CONSTRAINTS = tuple(CONSTRAINTS)
 
 #: Method key -> :class:`Mitigator`. Strength levels map to the method's own parameter.
 MITIGATORS = {
@@ -139,45 +146,51 @@ MITIGATORS = {
         "picks a (randomized) decision threshold per group on the baseline's scores",
     ),
 }
+#: The ``method`` choices: every mitigation the stage supports (keys of :data:`MITIGATORS`).
+MITIGATIONS = tuple(MITIGATORS)
 STRENGTHS = ("weak", "medium", "strong")
 
-_BAD_METHOD = "method: {value!r} is not a mitigation method; choose one of {methods}."
-_BAD_CONSTRAINT = (
-    "constraint: {value!r} is not supported; choose one of {constraints} (or None for "
-    "'none', 'unawareness' and 'correlation_remover', which take no constraint)."
+_NO_CONSTRAINT_NEEDED = (
+    "(method={method!r} needs one; only 'none', 'unawareness' and 'correlation_remover' take "
+    "constraint=None)"
 )
 _BAD_STRENGTH = (
-    "strength: {value!r} is not one of {levels} or a number for {method}'s {knob}; pass e.g. "
-    "strength='medium' ({example})."
+    "{func}: strength={value!r} is not one of {levels} or a number for {method}'s {knob}; pass "
+    "e.g. strength='medium' ({example})."
 )
-_BAD_KIND = "kind: {value!r} is not a model kind; choose one of {kinds}."
+_NO_PROTECTED = (
+    "MitigatedClassifier: protected=None; name the column(s) of X whose values define the "
+    "groups, e.g. MitigatedClassifier(method=..., protected='<column>'), or use "
+    "govkit.fairness.fit_mitigated_model(method, train), which takes the Dataset's protected "
+    "columns."
+)
 _NOT_A_FRAME = (
-    "X: expected a pandas DataFrame of raw records (with the sensitive column(s) {columns}), "
+    "X: expected a pandas DataFrame of raw records (with the protected column(s) {columns}), "
     "got {kind}; pass data.X of a govkit Dataset."
 )
-_MISSING_SENSITIVE = (
-    "X: the sensitive column(s) {missing} are not in X; the mitigator needs them to know each "
+_MISSING_PROTECTED = (
+    "X: the protected column(s) {missing} are not in X; the mitigator needs them to know each "
     "person's group. X has the columns {columns}."
 )
-_SENSITIVE_NAN = (
-    "X: sensitive column {column!r} has {count} missing value(s); give them an explicit label "
+_PROTECTED_NAN = (
+    "X: protected column {column!r} has {count} missing value(s); give them an explicit label "
     "(e.g. .fillna('unknown')) so they form their own group."
 )
-_NOT_A_DATASET = (
-    "{func}: {name} must be a govkit Dataset, got {kind}; load it with "
-    "govkit.datasets.load_adult(...) or govkit.datasets.from_csv(...)."
-)
 
 
-def _resolve(method: str, constraint: str | None, strength: object) -> tuple[str | None, float | None]:
+def _resolve(method: str, constraint: str | None, strength: object,
+             func: str = "fit_mitigated_model") -> tuple[str | None, float | None]:
     """Validate the settings; return the constraint used and the knob's value."""
-    if method not in MITIGATORS:
-        raise ValueError(_BAD_METHOD.format(value=method, methods=list(MITIGATORS)))
+    check_choice(method, MITIGATIONS, param="method", func=func)
     mitigator = MITIGATORS[method]
     if not mitigator.needs_constraint:
         constraint = None
-    elif constraint not in CONSTRAINTS:
-        raise ValueError(_BAD_CONSTRAINT.format(value=constraint, constraints=list(CONSTRAINTS)))
+    else:
+        try:
+            check_choice(constraint, FAIRNESS_CONSTRAINTS, param="constraint", func=func)
+        except (TypeError, ValueError) as error:
+            note = _NO_CONSTRAINT_NEEDED.format(method=method)
+            raise type(error)(f"{str(error).removesuffix('.')} {note}.") from None
     if mitigator.knob is None:
         return constraint, None
     if method == "threshold_optimizer" and constraint == "equalized_odds":
@@ -192,7 +205,7 @@ def _resolve(method: str, constraint: str | None, strength: object) -> tuple[str
                 and (method != "grid_search" or value <= 1):
             return constraint, value
     example = ", ".join(f"{k}: {mitigator.knob}={v}" for k, v in mitigator.strengths.items())
-    raise ValueError(_BAD_STRENGTH.format(value=strength, levels=list(STRENGTHS),
+    raise ValueError(_BAD_STRENGTH.format(func=func, value=strength, levels=list(STRENGTHS),
                                           method=mitigator.name, knob=mitigator.knob,
                                           example=example))
 
@@ -234,14 +247,17 @@ class MitigatedClassifier(ClassifierMixin, BaseEstimator):
     strength : {"weak", "medium", "strong"} or float
         A level of the method's own parameter (see :data:`MITIGATORS`), or
         that parameter's value.
-    sensitive_features : str or list of str
-        Column(s) of ``X`` that define the groups (several: intersections).
+    protected : str or list of str
+        Column(s) of ``X`` whose values define the groups (several:
+        intersections); required by ``fit``. (``sensitive_features=`` is
+        this keyword's old name.)
     kind : {"logistic_regression", "gradient_boosting"}
         The base classifier, as in :func:`govkit.models.make_model`.
     grid_size : int
         GridSearch's number of grid points.
-    random_state : int
-        Seeds the base classifier and the randomized decisions.
+    random_state : None, int, numpy Generator or RandomState
+        Seeds the base classifier and the randomized decisions (a Generator
+        gives a whole number drawn from it at ``fit``, see ``random_state_``).
 
     Attributes
     ----------
@@ -257,6 +273,8 @@ class MitigatedClassifier(ClassifierMixin, BaseEstimator):
         Whether decisions need each person's sensitive attribute.
     fit_seconds_ : float
         How long ``fit`` took.
+    random_state_ : None, int or numpy RandomState
+        The ``random_state`` used (a Generator's drawn whole number).
 
     Examples
     --------
@@ -265,38 +283,45 @@ class MitigatedClassifier(ClassifierMixin, BaseEstimator):
     >>> rng = np.random.default_rng(0)
     >>> X = pd.DataFrame({"x": rng.normal(size=300), "sex": rng.choice(["F", "M"], 300)})
     >>> y = ((X["x"] + (X["sex"] == "M")) > 0.5).astype(int)
-    >>> model = MitigatedClassifier(method="threshold_optimizer", sensitive_features="sex").fit(X, y)
+    >>> model = MitigatedClassifier(method="threshold_optimizer", protected="sex").fit(X, y)
     >>> model.predict_proba(X).shape, model.uses_sensitive_at_prediction_
     ((300, 2), True)
     """
 
+    @renamed_keywords(sensitive_features="protected")
     def __init__(self, *, method: str = "exponentiated_gradient",
                  constraint: str | None = "demographic_parity", strength: object = "medium",
-                 sensitive_features: str | Sequence[str] = ("sex",),
+                 protected: str | Sequence[str] | None = None,
                  kind: str = "logistic_regression", grid_size: int = 10,
                  random_state: int = 0) -> None:
         self.method = method
         self.constraint = constraint
         self.strength = strength
-        self.sensitive_features = sensitive_features
+        self.protected = protected
         self.kind = kind
         self.grid_size = grid_size
         self.random_state = random_state
 
     # -- helpers ----------------------------------------------------------------------
-    def _sensitive(self, X: pd.DataFrame) -> pd.DataFrame:
-        columns = as_column_list(self.sensitive_features)
+    def _protected_columns(self) -> list[str]:
+        if self.protected is None:
+            raise ValueError(_NO_PROTECTED)
+        return as_column_list(self.protected, "protected")
+
+    def _protected_values(self, X: pd.DataFrame) -> pd.DataFrame:
+        """The protected columns of ``X`` as text (fairlearn's ``sensitive_features``)."""
+        columns = self._protected_columns()
         if not isinstance(X, pd.DataFrame):
             raise TypeError(_NOT_A_FRAME.format(columns=columns, kind=type(X).__name__))
         missing = [c for c in columns if c not in X.columns]
         if missing:
-            raise ValueError(_MISSING_SENSITIVE.format(missing=missing, columns=list(X.columns)))
-        sensitive = X.loc[:, columns].reset_index(drop=True)
+            raise ValueError(_MISSING_PROTECTED.format(missing=missing, columns=list(X.columns)))
+        values = X.loc[:, columns].reset_index(drop=True)
         for column in columns:
-            count = int(sensitive[column].isna().sum())
+            count = int(values[column].isna().sum())
             if count:
-                raise ValueError(_SENSITIVE_NAN.format(column=column, count=count))
-        return sensitive.astype(str)
+                raise ValueError(_PROTECTED_NAN.format(column=column, count=count))
+        return values.astype(str)
 
     def _features(self, X: pd.DataFrame) -> np.ndarray:
         matrix = self.preprocess_.transform(X)
@@ -313,18 +338,19 @@ class MitigatedClassifier(ClassifierMixin, BaseEstimator):
         """:meth:`fit`; ``fitted_base``: for ``threshold_optimizer``, the base classifier already
         fitted on this preprocessing of ``(X, y)`` (the ``none`` model's ``classifier_``)."""
         start = time.perf_counter()
-        constraint, value = _resolve(self.method, self.constraint, self.strength)
-        if self.kind not in MODEL_KINDS:
-            raise ValueError(_BAD_KIND.format(value=self.kind, kinds=list(MODEL_KINDS)))
-        sensitive = self._sensitive(X)
+        func = "MitigatedClassifier.fit"
+        constraint, value = _resolve(self.method, self.constraint, self.strength, func)
+        check_choice(self.kind, MODEL_KINDS, param="kind", func=func)
+        self.random_state_ = sklearn_random_state(self.random_state, func=func)
+        sensitive = self._protected_values(X)
         labels = as_binary(y, "y").astype(np.int64)
         if len(labels) != len(X):
             raise ValueError(f"y has {len(labels)} rows but X has {len(X)}; pass matching data.")
         target = "__govkit_target__"
         frame = X.reset_index(drop=True).assign(**{target: labels})
         data = Dataset(frame, target=target, positive_label=1)
-        template = make_model(self.kind, data, random_state=self.random_state)
-        drop = as_column_list(self.sensitive_features) if self.method == "unawareness" else ()
+        template = make_model(self.kind, data, random_state=self.random_state_)
+        drop = self._protected_columns() if self.method == "unawareness" else ()
         self.preprocess_ = make_preprocessor(data, drop=drop).fit(X)
         matrix = self.preprocess_.transform(X)
         base = template.named_steps["classifier"]
@@ -350,7 +376,7 @@ class MitigatedClassifier(ClassifierMixin, BaseEstimator):
             self.classifier_ = base.fit(matrix, labels)
         elif self.method == "correlation_remover":
             groups = feature_groups(self.preprocess_)
-            ids = [i for column in as_column_list(self.sensitive_features) for i in groups[column]]
+            ids = [i for column in self._protected_columns() for i in groups[column]]
             self.mitigator_ = CorrelationRemover(sensitive_feature_ids=ids, alpha=value).fit(matrix)
             self.classifier_ = base.fit(self.mitigator_.transform(matrix), labels)
         elif self.method == "exponentiated_gradient":
@@ -380,8 +406,8 @@ class MitigatedClassifier(ClassifierMixin, BaseEstimator):
             return np.asarray(self.mitigator_._pmf_predict(matrix))
         if self.method == "grid_search":
             return self.mitigator_.predict_proba(matrix)
-        return np.asarray(self.mitigator_._pmf_predict(matrix,
-                                                       sensitive_features=self._sensitive(X)))
+        return np.asarray(self.mitigator_._pmf_predict(
+            matrix, sensitive_features=self._protected_values(X)))
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """0/1 decisions (randomized mitigators draw them with the fixed ``random_state``)."""
@@ -390,12 +416,13 @@ class MitigatedClassifier(ClassifierMixin, BaseEstimator):
             return self.classifier_.predict(self._features(X)).astype(np.int64)
         matrix = self.preprocess_.transform(X)
         if self.method == "exponentiated_gradient":
-            decisions = self.mitigator_.predict(matrix, random_state=self.random_state)
+            decisions = self.mitigator_.predict(matrix, random_state=self.random_state_)
         elif self.method == "grid_search":
             decisions = self.mitigator_.predict(matrix)
         else:
-            decisions = self.mitigator_.predict(matrix, sensitive_features=self._sensitive(X),
-                                                random_state=self.random_state)
+            decisions = self.mitigator_.predict(
+                matrix, sensitive_features=self._protected_values(X),
+                random_state=self.random_state_)
         return np.asarray(decisions).astype(np.int64)
 
     def describe(self) -> str:
@@ -418,24 +445,29 @@ def describe(method: str, constraint: str | None, value: float | None) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def _check_dataset(data: object, func: str, name: str) -> None:
-    if not isinstance(data, Dataset):
-        raise TypeError(_NOT_A_DATASET.format(func=func, name=name, kind=type(data).__name__))
+def check_data_settings(func: str, train: Dataset, protected, kind: str,
+                        random_state) -> tuple[list[str], Any]:
+    """Validate what every mitigation function shares; return the protected columns and seed."""
+    check_dataset(train, func=func, param="train")
+    columns = protected_columns(train, protected, func=func, features_only=True, name="train")
+    check_choice(kind, MODEL_KINDS, param="kind", func=func)
+    return columns, check_random_state(random_state, func=func)
 
 
-def _cache_key(train: Dataset, method, constraint, value, sensitive, kind, grid_size,
+def _cache_key(train: Dataset, method, constraint, value, protected, kind, grid_size,
                random_state) -> dict[str, Any]:
     return {
         "train": train.fingerprint,
         "method": method,
         "constraint": constraint,
         "strength": value,
-        "sensitive_features": list(sensitive),
+        "protected": list(protected),
         "kind": kind,
         "grid_size": grid_size if method == "grid_search" else None,
         "random_state": random_state,
         "fairlearn": fairlearn.__version__,
         "scikit-learn": sklearn.__version__,
+        "layout": CACHE_LAYOUT,
     }
 
 
@@ -443,7 +475,7 @@ def _fit_cached(method, train, constraint, value, columns, kind, grid_size,
                 random_state) -> MitigatedClassifier:
     """The cached fit behind :func:`fit_mitigated_model` (arguments already validated)."""
     estimator = MitigatedClassifier(method=method, constraint=constraint, strength=value,
-                                    sensitive_features=tuple(columns), kind=kind,
+                                    protected=tuple(columns), kind=kind,
                                     grid_size=grid_size, random_state=random_state)
     key = _cache_key(train, method, constraint, value, columns, kind, grid_size, random_state)
 
@@ -457,13 +489,14 @@ def _fit_cached(method, train, constraint, value, columns, kind, grid_size,
     return cached("fairness-mitigated-model", key, compute)
 
 
+@renamed_keywords(sensitive_features="protected")
 def fit_mitigated_model(
     method: str,
     train: Dataset,
     *,
     constraint: str | None = "demographic_parity",
     strength: object = "medium",
-    sensitive_features: str | Sequence[str] = "sex",
+    protected: str | Sequence[str] | None = None,
     kind: str = "logistic_regression",
     grid_size: int = 10,
     random_state: int = 0,
@@ -481,8 +514,10 @@ def fit_mitigated_model(
     method, constraint, strength, kind, grid_size, random_state
         See :class:`MitigatedClassifier`.
     train : govkit.datasets.Dataset
-    sensitive_features : str or list of str
-        Column(s) of ``train`` defining the groups.
+    protected : str or list of str, optional
+        The feature(s) of ``train`` whose values define the groups (several:
+        intersections). None (default) means ``train.protected``.
+        (``sensitive_features=`` is this keyword's old name.)
     ledger : govkit.ledger.Ledger, optional
         When given, a ``fairness/fit_mitigated_model`` record is appended
         (parameters, training fingerprint, fit time).
@@ -497,22 +532,14 @@ def fit_mitigated_model(
     >>> from govkit.datasets import load_adult
     >>> from govkit.fairness import fit_mitigated_model
     >>> train = load_adult("train")
-    >>> model = fit_mitigated_model("threshold_optimizer", train,
-    ...                             constraint="equalized_odds")  # doctest: +SKIP
+    >>> model = fit_mitigated_model("threshold_optimizer", train, constraint="equalized_odds",
+    ...                             protected="sex")  # doctest: +SKIP
     >>> model.describe()  # doctest: +SKIP
     'ThresholdOptimizer · equalized odds · exact'
     """
-    _check_dataset(train, "fit_mitigated_model", "train")
-    columns = as_column_list(sensitive_features)
-    constraint, value = _resolve(method, constraint, strength)
-    if kind not in MODEL_KINDS:
-        raise ValueError(_BAD_KIND.format(value=kind, kinds=list(MODEL_KINDS)))
-    for column in columns:
-        if column not in train.feature_names:
-            raise ValueError(
-                f"sensitive_features: column {column!r} is not a feature of the training data; "
-                f"its features are {list(train.feature_names)}."
-            )
+    func = "fit_mitigated_model"
+    columns, random_state = check_data_settings(func, train, protected, kind, random_state)
+    constraint, value = _resolve(method, constraint, strength, func)
     model = _fit_cached(method, train, constraint, value, columns, kind, grid_size, random_state)
     if ledger is not None:
         ledger.append(
@@ -563,8 +590,6 @@ class MitigationResult:
 
 def paired_change(before: np.ndarray, after: np.ndarray, confidence: float):
     """Percentile interval of ``after - before`` over paired bootstrap replicates."""
-    from ._bootstrap import percentile_interval
-
     return percentile_interval(np.asarray(after) - np.asarray(before), confidence)
 
 
@@ -591,18 +616,21 @@ def changes_table(baseline: GroupReport, mitigated: GroupReport) -> pd.DataFrame
     return pd.DataFrame(rows).set_index("measure")
 
 
-def _evaluate_cached(model: MitigatedClassifier, key: dict, test: Dataset, columns, n_boot,
-                     confidence, random_state) -> GroupReport:
+def evaluate_cached(model: MitigatedClassifier, key: dict, test: Dataset, columns, n_boot,
+                    confidence, random_state, func: str = "mitigate") -> GroupReport:
+    """The report of a fitted mitigated model on ``test``, kept in the workspace cache."""
     report_key = {**key, "test": test.fingerprint, "evaluated_on": list(columns),
                   "n_boot": n_boot, "confidence": confidence, "report_seed": random_state}
     return cached(
         "fairness-mitigation-report", report_key,
-        lambda: _evaluate_report(model, test, sensitive_features=columns, threshold=None,
-                                 name=model.describe(), n_boot=n_boot, confidence=confidence,
-                                 min_count=10, random_state=random_state, cache=False)[0],
+        lambda: evaluate_report(model, test, protected=columns, threshold=None,
+                                name=model.describe(), n_boot=n_boot, confidence=confidence,
+                                min_count=10, random_state=random_state, cache=False,
+                                func=func)[0],
     )
 
 
+@renamed_keywords(sensitive_features="protected")
 def mitigate(
     method: str,
     train: Dataset,
@@ -610,7 +638,7 @@ def mitigate(
     *,
     constraint: str | None = "demographic_parity",
     strength: object = "medium",
-    sensitive_features: str | Sequence[str] = "sex",
+    protected: str | Sequence[str] | None = None,
     kind: str = "logistic_regression",
     grid_size: int = 10,
     n_boot: int = 1000,
@@ -626,8 +654,9 @@ def mitigate(
 
     Parameters
     ----------
-    method, constraint, strength, sensitive_features, kind, grid_size, random_state
-        See :func:`fit_mitigated_model`.
+    method, constraint, strength, protected, kind, grid_size, random_state
+        See :func:`fit_mitigated_model` (``protected`` defaults to
+        ``train.protected``; ``test`` must have the same columns).
     train, test : govkit.datasets.Dataset
     n_boot, confidence
         See :func:`group_report`.
@@ -641,25 +670,23 @@ def mitigate(
     >>> from govkit.datasets import load_adult
     >>> from govkit.fairness import mitigate
     >>> train, test = load_adult("train"), load_adult("test")
-    >>> result = mitigate("threshold_optimizer", train, test,
-    ...                   constraint="equalized_odds")  # doctest: +SKIP
+    >>> result = mitigate("threshold_optimizer", train, test, constraint="equalized_odds",
+    ...                   protected="sex")  # doctest: +SKIP
     >>> result.changes.loc["equalized_odds difference", "change"] < 0  # doctest: +SKIP
     True
     """
-    _check_dataset(train, "mitigate", "train")
-    _check_dataset(test, "mitigate", "test")
-    columns = as_column_list(sensitive_features)
-    constraint, value = _resolve(method, constraint, strength)
-    baseline_model = fit_mitigated_model("none", train, sensitive_features=columns, kind=kind,
-                                         random_state=random_state)
-    model = fit_mitigated_model(method, train, constraint=constraint, strength=value,
-                                sensitive_features=columns, kind=kind, grid_size=grid_size,
-                                random_state=random_state)
+    func = "mitigate"
+    columns, random_state = check_data_settings(func, train, protected, kind, random_state)
+    check_dataset(test, func=func, param="test")
+    constraint, value = _resolve(method, constraint, strength, func)
+    baseline_model = _fit_cached("none", train, None, None, columns, kind, grid_size,
+                                 random_state)
+    model = _fit_cached(method, train, constraint, value, columns, kind, grid_size, random_state)
     baseline_key = _cache_key(train, "none", None, None, columns, kind, grid_size, random_state)
     key = _cache_key(train, method, constraint, value, columns, kind, grid_size, random_state)
-    baseline = _evaluate_cached(baseline_model, baseline_key, test, columns, n_boot, confidence,
-                                random_state)
-    mitigated = _evaluate_cached(model, key, test, columns, n_boot, confidence, random_state)
+    baseline = evaluate_cached(baseline_model, baseline_key, test, columns, n_boot, confidence,
+                               random_state)
+    mitigated = evaluate_cached(model, key, test, columns, n_boot, confidence, random_state)
     changes = changes_table(baseline, mitigated)
     if ledger is not None:
         ledger.append(

@@ -1,10 +1,18 @@
 """Figures of the fairness stage: group metrics with intervals, and curves per group.
 
+The plots import the computation, never the reverse (as scikit-learn's
+``RocCurveDisplay`` and fairlearn's ``_plotter.py`` do): this module reads a
+:class:`~govkit.fairness.GroupReport` and registers :func:`plot_group_report`
+as the drawing behind ``GroupReport.plot`` (see
+:func:`govkit.fairness._report.use_forest_plot`).
+
 The curves are scikit-learn's (``roc_curve``, ``precision_recall_curve``,
 ``average_precision_score``, ``calibration_curve``) computed per group;
 fairlearn's ``plot_roc_curve_by_group`` draws ROC only, without operating
 points, PR or calibration, hence :class:`GroupCurves`. The curves are computed
 once and drawn many times (the threshold panel redraws them on every change).
+Group labels come from the data (Chinese column names and values included), so
+every figure is drawn after :func:`govkit._fonts.use_cjk_fallback`.
 """
 
 from __future__ import annotations
@@ -22,7 +30,10 @@ from sklearn.metrics import (
     roc_curve,
 )
 
-from ._report import METRICS, GroupReport
+from govkit._fonts import use_cjk_fallback
+
+from ._metrics import METRICS
+from ._report import GroupReport, use_forest_plot
 from ._validation import as_binary, as_scores, groups_from, reference_of
 
 __all__ = ["CURVE_KINDS", "GroupCurves", "plot_group_curves", "plot_group_report"]
@@ -89,6 +100,7 @@ def plot_group_report(
                 metric=metric, metrics=[m for m in report.metrics if m != "count"]))
     labels = [f"{g}  (n={int(n):,})" for g, n in report.groups["count"].items()]
     height = max(2.2, 0.32 * len(labels) + 1.3)
+    use_cjk_fallback()  # group labels are the data's own values
     fig, axes = plt.subplots(1, len(metrics), figsize=(3.6 * len(metrics) + 1.6, height),
                              sharey=True, squeeze=False)
     positions = np.arange(len(labels))
@@ -250,6 +262,7 @@ class GroupCurves:
         """
         if kind not in CURVE_KINDS:
             raise ValueError(_BAD_KIND.format(kind=kind, kinds=list(CURVE_KINDS)))
+        use_cjk_fallback()  # group labels are the data's own values
         colours = _colours(len(self.labels))
         grid = np.linspace(0.0, 1.0, 101)
         for colour, label in zip(colours, self.labels, strict=True):
@@ -318,6 +331,7 @@ class GroupCurves:
         for kind in kinds:
             if kind not in CURVE_KINDS:
                 raise ValueError(_BAD_KIND.format(kind=kind, kinds=list(CURVE_KINDS)))
+        use_cjk_fallback()
         fig, axes = plt.subplots(1, len(kinds), figsize=(4.3 * len(kinds), 4.0), squeeze=False)
         for ax, kind in zip(axes[0], kinds, strict=True):
             self.draw(kind, ax, thresholds)
@@ -354,3 +368,6 @@ def plot_group_curves(
     curves = GroupCurves(y_true, y_score, sensitive_features=sensitive_features,
                          min_count=min_count)
     return curves.plot(kinds=kinds, thresholds=thresholds, title=title)
+
+
+use_forest_plot(plot_group_report)  # GroupReport.plot draws with it

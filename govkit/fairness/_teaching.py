@@ -20,6 +20,7 @@ all of them). No library packages these two small computations for teaching.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,11 +29,13 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import normalized_mutual_info_score, roc_auc_score
 from sklearn.pipeline import make_pipeline
 
-from govkit.datasets import Dataset
+from govkit._validation import renamed_keywords
+from govkit.datasets import Dataset, check_dataset
 from govkit.models import make_preprocessor
 from govkit.workspace import cached
 
-from ._report import GroupReport
+from ._report import CACHE_LAYOUT, GroupReport
+from ._validation import sklearn_random_state
 
 __all__ = ["ProxyCheck", "impossibility_table", "proxy_check"]
 
@@ -40,21 +43,25 @@ _NOT_A_REPORT = (
     "impossibility_table: report must be a GroupReport (from group_report or evaluate_model), "
     "got {kind}."
 )
-_NOT_A_DATASET = (
-    "proxy_check: {name} must be a govkit Dataset, got {kind}; load it with "
-    "govkit.datasets.load_adult(...)."
+_BAD_PROTECTED = (
+    "proxy_check: protected={value!r} is not a feature of the data; pass one of {columns}, "
+    "e.g. protected={example!r}."
 )
-_BAD_ATTRIBUTE = (
-    "attribute: {value!r} is not a feature of the data; pass one of {columns}, e.g. "
-    "attribute='sex'."
+_NOT_ONE_COLUMN = (
+    "proxy_check: protected must be one column name (a string), got {kind} ({value!r}); check "
+    "one protected attribute at a time, e.g. protected={example!r}."
 )
 _UNSEEN = (
-    "attribute: column {value!r} has values in test that never occur in train ({unseen}); the "
-    "check cannot score them. Use splits that share the attribute's values."
+    "proxy_check: protected column {value!r} has values in test that never occur in train "
+    "({unseen}); the check cannot score them. Use splits that share the attribute's values."
 )
 _SINGLE_VALUE = (
-    "attribute: column {value!r} has a single value in the training data; there is nothing "
-    "to predict."
+    "proxy_check: protected column {value!r} has a single value in the training data; there "
+    "is nothing to predict."
+)
+_RENAMED_ATTRIBUTE = (
+    "ProxyCheck.attribute is now ProxyCheck.protected (govkit's one vocabulary); the old name "
+    "works in this release and will be removed in the next."
 )
 
 
@@ -103,7 +110,9 @@ class ProxyCheck:
 
     Attributes
     ----------
-    attribute : str
+    protected : str
+        The protected column checked (called ``attribute`` before; that name
+        still works for one release, with a ``FutureWarning``).
     auc : float
         ROC AUC (one-vs-rest macro average for more than two values) of a
         logistic regression that predicts the attribute from every other
@@ -115,51 +124,78 @@ class ProxyCheck:
         other; numbers are binned into deciles), strongest first.
     """
 
-    attribute: str
+    protected: str
     auc: float
     features: pd.DataFrame
 
+    @property
+    def attribute(self) -> str:
+        """Deprecated name of :attr:`protected`."""
+        warnings.warn(_RENAMED_ATTRIBUTE, FutureWarning, stacklevel=2)
+        return self.protected
+
     def _repr_html_(self) -> str:
-        return (f"<b>{self.attribute}</b> is predicted from the other features with ROC AUC "
+        return (f"<b>{self.protected}</b> is predicted from the other features with ROC AUC "
                 f"<b>{self.auc:.3f}</b> (0.5 = no information)."
                 + self.features.head(8).to_html(float_format=lambda v: f"{v:.3f}"))
 
 
-def proxy_check(train: Dataset, test: Dataset, *, attribute: str,
+def _check_protected(train: Dataset, protected: object) -> str:
+    features = list(train.feature_names)
+    example = next((c for c in train.protected if c in features), features[0])
+    if not isinstance(protected, str):
+        raise TypeError(_NOT_ONE_COLUMN.format(kind=type(protected).__name__, value=protected,
+                                               example=example))
+    if protected not in features:
+        raise ValueError(_BAD_PROTECTED.format(value=protected, columns=features,
+                                               example=example))
+    return protected
+
+
+@renamed_keywords(attribute="protected")
+def proxy_check(train: Dataset, test: Dataset, *, protected: str,
                 random_state: int = 0) -> ProxyCheck:
     """How well the other features predict a protected attribute (why "blindness" fails).
 
     Parameters
     ----------
     train, test : govkit.datasets.Dataset
-    attribute : str
-        A feature column, e.g. ``"sex"``.
-    random_state : int
+    protected : str
+        One protected column that is a feature of the data.
+        (``attribute=`` is this keyword's old name.)
+    random_state : None, int, numpy Generator or RandomState
         Seed of the logistic regression. The result is kept in the
-        workspace cache, keyed by both splits' fingerprints, the attribute
+        workspace cache, keyed by both splits' fingerprints, the column
         and the seed.
 
     Examples
     --------
-    >>> from govkit.datasets import load_adult
+    >>> import numpy as np, pandas as pd
+    >>> from govkit.datasets import Dataset
     >>> from govkit.fairness import proxy_check
-    >>> check = proxy_check(load_adult("train"), load_adult("test"), attribute="sex")  # doctest: +SKIP
-    >>> check.features.index[0]  # doctest: +SKIP
-    'relationship'
+    >>> rng = np.random.default_rng(0)
+    >>> group = rng.choice(["a", "b"], 400)
+    >>> frame = pd.DataFrame({"group": group, "y": rng.integers(0, 2, 400),
+    ...                       "echo": np.where(rng.random(400) < 0.9, group, "c"),
+    ...                       "noise": rng.normal(size=400)})
+    >>> data = Dataset(frame, target="y", positive_label=1, protected=("group",))
+    >>> check = proxy_check(data, data, protected="group")
+    >>> check.features.index[0], check.auc > 0.9
+    ('echo', True)
     """
-    for name, data in (("train", train), ("test", test)):
-        if not isinstance(data, Dataset):
-            raise TypeError(_NOT_A_DATASET.format(name=name, kind=type(data).__name__))
-    if attribute not in train.feature_names:
-        raise ValueError(_BAD_ATTRIBUTE.format(value=attribute, columns=list(train.feature_names)))
-    target = train.frame[attribute].astype(str)
+    func = "proxy_check"
+    check_dataset(train, func=func, param="train")
+    check_dataset(test, func=func, param="test")
+    protected = _check_protected(train, protected)
+    random_state = sklearn_random_state(random_state, func=func)
+    target = train.frame[protected].astype(str)
     if target.nunique() < 2:
-        raise ValueError(_SINGLE_VALUE.format(value=attribute))
+        raise ValueError(_SINGLE_VALUE.format(value=protected))
 
     def compute() -> ProxyCheck:
         rows = []
         for column in train.feature_names:
-            if column == attribute:
+            if column == protected:
                 continue
             values = train.frame[column]
             if column in train.numeric:
@@ -169,21 +205,21 @@ def proxy_check(train: Dataset, test: Dataset, *, attribute: str,
                          "normalized_mutual_information": normalized_mutual_info_score(target, values)})
         features = (pd.DataFrame(rows).set_index("feature")
                     .sort_values("normalized_mutual_information", ascending=False))
-        model = make_pipeline(make_preprocessor(train, drop=[attribute]),
+        model = make_pipeline(make_preprocessor(train, drop=[protected]),
                               LogisticRegression(max_iter=2000, random_state=random_state))
         model.fit(train.X, target)
-        test_target = test.frame[attribute].astype(str)
+        test_target = test.frame[protected].astype(str)
         proba = model.predict_proba(test.X)
         unseen = sorted(set(test_target) - set(model.classes_))
         if unseen:
-            raise ValueError(_UNSEEN.format(value=attribute, unseen=unseen))
+            raise ValueError(_UNSEEN.format(value=protected, unseen=unseen))
         if len(model.classes_) == 2:
             auc = roc_auc_score(test_target == model.classes_[1], proba[:, 1])
         else:
             auc = roc_auc_score(test_target, proba, multi_class="ovr", labels=list(model.classes_))
-        return ProxyCheck(attribute=attribute, auc=float(auc), features=features)
+        return ProxyCheck(protected=protected, auc=float(auc), features=features)
 
     # deterministic given the data and the seed; the fit takes seconds, so it is cached
-    key = {"train": train.fingerprint, "test": test.fingerprint, "attribute": attribute,
-           "random_state": random_state}
+    key = {"train": train.fingerprint, "test": test.fingerprint, "protected": protected,
+           "random_state": random_state, "layout": CACHE_LAYOUT}
     return cached("fairness-proxy-check", key, compute)

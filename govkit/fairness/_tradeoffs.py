@@ -9,26 +9,29 @@ other beats on both at once).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from govkit.datasets import Dataset
+from govkit._fonts import use_cjk_fallback
+from govkit._validation import check_choice, renamed_keywords
+from govkit.datasets import Dataset, check_dataset
 
+from ._metrics import DISPARITY_NAMES
 from ._mitigation import (
     MITIGATORS,
     MitigatedClassifier,
     MitigationResult,
     _cache_key,
-    _check_dataset,
-    _evaluate_cached,
+    _fit_cached,
     _resolve,
-    fit_mitigated_model,
+    check_data_settings,
+    evaluate_cached,
 )
-from ._report import DISPARITY_NAMES, GroupReport
-from ._validation import as_column_list
+from ._report import GroupReport
 
 __all__ = ["DEFAULT_SWEEP", "MitigationSweep", "mitigation_sweep", "plot_pareto"]
 
@@ -60,7 +63,11 @@ _BAD_CONFIGURATIONS = (
     "configurations: expected a list of (method, constraint, strength) triples, got {value!r}; "
     "see govkit.fairness.DEFAULT_SWEEP for an example."
 )
-_BAD_DISPARITY = "disparity: {value!r} is not one of {choices}."
+_RENAMED_ATTRIBUTE = (
+    "MitigationSweep.sensitive_features is now MitigationSweep.protected (the names of the "
+    "grouping columns; sensitive_features means row-aligned group values in govkit, as in "
+    "fairlearn). The old name works in this release and will be removed in the next."
+)
 _UNKNOWN_LABEL = "highlight: {value!r} is not a configuration of the sweep; its labels are {labels}."
 
 
@@ -115,17 +122,26 @@ class MitigationSweep:
         Label -> fitted :class:`MitigatedClassifier`.
     reports : dict
         Label -> :class:`GroupReport` on the test split.
-    sensitive_features : tuple of str
+    protected : tuple of str
+        The protected column(s) the mitigations protect and the disparities
+        are measured on (called ``sensitive_features`` before; that name still
+        works for one release, with a ``FutureWarning``).
     """
 
     results: pd.DataFrame
     models: dict[str, MitigatedClassifier]
     reports: dict[str, GroupReport]
-    sensitive_features: tuple[str, ...]
+    protected: tuple[str, ...]
+
+    @property
+    def sensitive_features(self) -> tuple[str, ...]:
+        """Deprecated name of :attr:`protected`."""
+        warnings.warn(_RENAMED_ATTRIBUTE, FutureWarning, stacklevel=2)
+        return self.protected
 
     def pareto_front(self, disparity: str = "demographic_parity") -> list[str]:
         """Labels on the accuracy/``disparity`` Pareto front, lowest disparity first."""
-        _check_disparity(disparity)
+        _check_disparity(disparity, "MitigationSweep.pareto_front")
         labels = pareto_front(self.results, disparity)
         return sorted(labels, key=lambda label: self.results.loc[label, disparity])
 
@@ -152,17 +168,17 @@ class MitigationSweep:
         return self.table().to_html()
 
 
-def _check_disparity(disparity: str) -> None:
-    if disparity not in PARETO_DISPARITIES:
-        raise ValueError(_BAD_DISPARITY.format(value=disparity, choices=list(PARETO_DISPARITIES)))
+def _check_disparity(disparity: str, func: str) -> None:
+    check_choice(disparity, PARETO_DISPARITIES, param="disparity", func=func)
 
 
+@renamed_keywords(sensitive_features="protected")
 def mitigation_sweep(
     train: Dataset,
     test: Dataset,
     *,
     configurations: Sequence[tuple[str, str | None, object]] = DEFAULT_SWEEP,
-    sensitive_features: str | Sequence[str] = "sex",
+    protected: str | Sequence[str] | None = None,
     kind: str = "logistic_regression",
     grid_size: int = 10,
     n_boot: int = 1000,
@@ -184,8 +200,10 @@ def mitigation_sweep(
         without the protected attribute, CorrelationRemover weak and strong,
         ExponentiatedGradient for both constraints, GridSearch for demographic
         parity, ThresholdOptimizer at three settings).
-    sensitive_features : str or list of str
-        The column(s) the mitigation protects and the disparities are measured on.
+    protected : str or list of str, optional
+        The column(s) the mitigation protects and the disparities are measured
+        on; None (default) means ``train.protected``. (``sensitive_features=``
+        is this keyword's old name.)
     kind, grid_size, random_state
         See :func:`fit_mitigated_model`.
     n_boot, confidence
@@ -202,32 +220,32 @@ def mitigation_sweep(
     >>> from govkit.datasets import load_adult
     >>> from govkit.fairness import mitigation_sweep
     >>> train, test = load_adult("train"), load_adult("test")
-    >>> sweep = mitigation_sweep(train, test, configurations=[
+    >>> sweep = mitigation_sweep(train, test, protected="sex", configurations=[
     ...     ("none", None, None), ("threshold_optimizer", "equalized_odds", None)])  # doctest: +SKIP
     >>> sweep.pareto_front("equalized_odds")  # doctest: +SKIP
     ['ThresholdOptimizer · equalized odds · exact', 'no mitigation']
     """
-    _check_dataset(train, "mitigation_sweep", "train")
-    _check_dataset(test, "mitigation_sweep", "test")
-    columns = as_column_list(sensitive_features)
+    func = "mitigation_sweep"
+    columns, random_state = check_data_settings(func, train, protected, kind, random_state)
+    check_dataset(test, func=func, param="test")
     try:
         configurations = [tuple(c) for c in configurations]
     except TypeError:
         raise TypeError(_BAD_CONFIGURATIONS.format(value=configurations)) from None
     if not configurations or any(len(c) != 3 for c in configurations):
         raise ValueError(_BAD_CONFIGURATIONS.format(value=configurations))
-    resolved = [(method, *_resolve(method, constraint, strength))
+    resolved = [(method, *_resolve(method, constraint, strength, func))
                 for method, constraint, strength in configurations]
     rows, models, reports = [], {}, {}
     for number, (method, constraint, value) in enumerate(resolved):
         if progress is not None:
             progress(number / len(resolved),
                      f"{MITIGATORS[method].name} ({number + 1} of {len(resolved)})")
-        model = fit_mitigated_model(method, train, constraint=constraint, strength=value,
-                                    sensitive_features=columns, kind=kind, grid_size=grid_size,
-                                    random_state=random_state)
+        model = _fit_cached(method, train, constraint, value, columns, kind, grid_size,
+                            random_state)
         key = _cache_key(train, method, constraint, value, columns, kind, grid_size, random_state)
-        report = _evaluate_cached(model, key, test, columns, n_boot, confidence, random_state)
+        report = evaluate_cached(model, key, test, columns, n_boot, confidence, random_state,
+                                 func=func)
         row = _row(model, report)
         if row["label"] in models:
             continue  # the same configuration listed twice
@@ -238,7 +256,7 @@ def mitigation_sweep(
         progress(1.0, "done")
     results = pd.DataFrame(rows).set_index("label")
     sweep = MitigationSweep(results=results, models=models, reports=reports,
-                            sensitive_features=tuple(columns))
+                            protected=tuple(columns))
     if ledger is not None:
         ledger.append(
             "fairness",
@@ -294,7 +312,7 @@ def plot_pareto(
     >>> fig.axes[0].get_xlabel()
     'demographic parity (selection rate) difference (points, lower is fairer)'
     """
-    _check_disparity(disparity)
+    _check_disparity(disparity, "plot_pareto")
     results = sweep.results.copy()
     extra_label = None
     if isinstance(highlight, MitigationResult):
@@ -306,6 +324,7 @@ def plot_pareto(
         highlight = label
     elif highlight is not None and highlight not in results.index:
         raise ValueError(_UNKNOWN_LABEL.format(value=highlight, labels=list(results.index)))
+    use_cjk_fallback()  # labels and the title hold the data's own names
     if ax is None:
         fig, ax = plt.subplots(figsize=(8.5, 5.2))
     else:
@@ -344,7 +363,7 @@ def plot_pareto(
     ax.set_xlabel(f"{DISPARITY_NAMES[disparity]} difference (points, lower is fairer)")
     ax.set_ylabel("accuracy on the test split (%)")
     ax.set_title(f"Accuracy vs {DISPARITY_NAMES[disparity]} across mitigators "
-                 f"(by {' × '.join(sweep.sensitive_features)}; bars: bootstrap intervals)", fontsize=10)
+                 f"(by {' × '.join(sweep.protected)}; bars: bootstrap intervals)", fontsize=10)
     ax.grid(alpha=0.3)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()

@@ -1,18 +1,28 @@
-"""Input checks shared by the fairness stage: labels, scores and sensitive features.
+"""Input checks shared by the fairness stage: labels, scores, groups and protected columns.
 
 Every check fails with a message that names the parameter (or column), says
 what was received and how to fix it, instead of letting a deep numpy, pandas
 or fairlearn traceback surface. No row is ever dropped: a problem in one row
 (a missing group, a label of 2) is an error, not a silent deletion.
+
+The vocabulary is fairlearn's: ``sensitive_features`` are row-aligned group
+*values* (:func:`groups_from`), ``protected`` are column *names* of a Dataset
+(:func:`protected_columns`). The checks every stage shares (``random_state``,
+choices, number intervals) are :mod:`govkit._validation`'s.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from govkit._validation import check_interval, check_random_state
 
 __all__ = [
     "GROUP_SEPARATOR",
@@ -20,10 +30,14 @@ __all__ = [
     "as_binary",
     "as_column_list",
     "as_scores",
-    "check_random_state_seed",
+    "check_report_settings",
+    "check_threshold",
     "groups_from",
     "join_labels",
+    "protected_columns",
     "reference_of",
+    "sklearn_random_state",
+    "user_stacklevel",
 ]
 
 #: How an intersection of groups is written (the same as govkit.datasets.group_summary).
@@ -68,7 +82,7 @@ _SENSITIVE_KIND = (
 _SENSITIVE_NAME_ONLY = (
     " ({value!r} looks like a column name: pass the column's values, e.g. "
     "data.frame[{value!r}], or use govkit.fairness.evaluate_model(model, data, "
-    "sensitive_features={value!r}))"
+    "protected={value!r}))"
 )
 _SENSITIVE_MISSING = (
     "sensitive_features: column {column!r} has {count} missing value(s) (first at position "
@@ -85,9 +99,18 @@ _DUPLICATE_NAMES = (
     "sensitive_features: the column names {names} appear more than once; give every "
     "sensitive column its own name."
 )
-_BAD_RANDOM_STATE = (
-    "random_state: expected an int, None or a numpy Generator, got {kind} ({value!r}); pass "
-    "e.g. random_state=0 for reproducible results."
+_NO_PROTECTED = (
+    "{func}: protected=None means the data's protected columns, but {name} declares none; pass "
+    "the column(s) that define the groups, protected=<column or list of columns> (its columns "
+    "are {columns}), or declare them: Dataset(frame, ..., protected=[...])."
+)
+_UNKNOWN_PROTECTED = (
+    "{func}: protected column {column!r} is not {where}; its {what} are {columns}. Pass one or "
+    "more of them, e.g. protected={example!r}."
+)
+_BAD_COLUMNS = (
+    "{name}: expected a column name or a list of column names, got {kind} ({value!r}); pass "
+    "e.g. {name}={example!r} or {name}={examples!r}."
 )
 
 
@@ -336,29 +359,7 @@ def reference_of(y_true: object, n: int) -> tuple[int, pd.Index | None]:
     return n, index
 
 
-def check_random_state_seed(random_state: object) -> np.random.Generator:
-    """Return a numpy Generator from an int, None, a Generator or a legacy RandomState.
-
-    Examples
-    --------
-    >>> from govkit.fairness._validation import check_random_state_seed
-    >>> int(check_random_state_seed(0).integers(10)) == int(check_random_state_seed(0).integers(10))
-    True
-    """
-    if isinstance(random_state, np.random.Generator):
-        return random_state
-    if isinstance(random_state, np.random.RandomState):
-        return np.random.default_rng(int(random_state.randint(0, 2**31 - 1)))
-    if random_state is None or (
-        isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool)
-    ):
-        if random_state is not None and random_state < 0:
-            raise ValueError(_BAD_RANDOM_STATE.format(kind="a negative int", value=random_state))
-        return np.random.default_rng(random_state)
-    raise TypeError(_BAD_RANDOM_STATE.format(kind=type(random_state).__name__, value=random_state))
-
-
-def as_column_list(columns: str | Sequence[str], name: str = "sensitive_features") -> list[str]:
+def as_column_list(columns: str | Sequence[str], name: str = "protected") -> list[str]:
     """Column name(s) as a list, with a clear error for anything else.
 
     Examples
@@ -372,13 +373,131 @@ def as_column_list(columns: str | Sequence[str], name: str = "sensitive_features
     try:
         result = list(columns)
     except TypeError:
-        raise TypeError(
-            f"{name}: expected a column name or a list of column names, got "
-            f"{type(columns).__name__} ({columns!r}); pass e.g. {name}=['sex', 'race']."
-        ) from None
+        result = None
     if not result or not all(isinstance(c, str) for c in result):
-        raise TypeError(
-            f"{name}: expected one or more column names (strings), got {columns!r}; pass e.g. "
-            f"{name}='sex' or {name}=['sex', 'race']."
-        )
+        raise TypeError(_BAD_COLUMNS.format(name=name, kind=type(columns).__name__, value=columns,
+                                            example="column", examples=["column", "other"]))
     return result
+
+
+def protected_columns(data: Any, protected: str | Sequence[str] | None, *, func: str,
+                      features_only: bool = False, name: str = "data") -> list[str]:
+    """The protected column(s) of a Dataset: ``protected``, or ``data.protected`` when None.
+
+    Parameters
+    ----------
+    data : govkit.datasets.Dataset
+    protected : str, list of str or None
+        Column name(s); None means the data's declared protected columns.
+    func : str
+        The calling function, for the messages.
+    features_only : bool
+        Require the columns to be features of the data (a model is trained on
+        them), not merely columns of its frame.
+    name : str
+        The data parameter's name, for the messages.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from govkit.datasets import Dataset
+    >>> from govkit.fairness._validation import protected_columns
+    >>> data = Dataset(pd.DataFrame({"x": [1, 2], "group": ["a", "b"], "y": [0, 1]}),
+    ...                target="y", positive_label=1, protected=("group",))
+    >>> protected_columns(data, None, func="evaluate_model")
+    ['group']
+    >>> protected_columns(data, "gruop", func="evaluate_model")
+    Traceback (most recent call last):
+    ...
+    ValueError: evaluate_model: protected column 'gruop' is not in the data; ...
+    """
+    if protected is None:
+        if not data.protected:
+            raise ValueError(_NO_PROTECTED.format(func=func, name=name,
+                                                  columns=list(data.frame.columns)))
+        return list(data.protected)
+    columns = as_column_list(protected, "protected")
+    allowed = list(data.feature_names if features_only else data.frame.columns)
+    where, what = ("a feature of the data", "features") if features_only else (
+        "in the data", "columns")
+    for column in columns:
+        if column not in allowed:
+            raise ValueError(_UNKNOWN_PROTECTED.format(
+                func=func, column=column, where=where, what=what, columns=allowed,
+                example=list(data.protected) or allowed[:1]))
+    return columns
+
+
+def check_threshold(value: object, name: str = "threshold", *, func: str = "") -> float:
+    """A decision threshold in [0, 1] (rows scored at least this are predicted positive).
+
+    Examples
+    --------
+    >>> from govkit.fairness._validation import check_threshold
+    >>> check_threshold(0.3)
+    0.3
+    >>> check_threshold(1.5, func="evaluate_model")
+    Traceback (most recent call last):
+    ...
+    ValueError: evaluate_model: threshold=1.5 is outside [0, 1]; pass a value in [0, 1], e.g. threshold=0.5.
+    """
+    return check_interval(value, param=name, func=func, low=0.0, high=1.0, example=0.5)
+
+
+def check_report_settings(n_boot: object, confidence: object, min_count: object, *,
+                          func: str) -> tuple[int, float, int]:
+    """``n_boot`` >= 0 (0: no intervals), ``confidence`` in (0, 1), ``min_count`` >= 1.
+
+    Examples
+    --------
+    >>> from govkit.fairness._validation import check_report_settings
+    >>> check_report_settings(200, 0.9, 10, func="group_report")
+    (200, 0.9, 10)
+    """
+    return (
+        check_interval(n_boot, param="n_boot", func=func, low=0, integer=True, example=1000),
+        check_interval(confidence, param="confidence", func=func, low=0.0, high=1.0,
+                       low_open=True, high_open=True, example=0.95),
+        check_interval(min_count, param="min_count", func=func, low=1, integer=True, example=10),
+    )
+
+
+def sklearn_random_state(random_state: object, *, func: str) -> int | np.random.RandomState | None:
+    """A valid ``random_state`` as scikit-learn and fairlearn take it.
+
+    They accept None, a whole number or a ``RandomState``, not a numpy
+    ``Generator``: a Generator gives a whole number drawn from it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from govkit.fairness._validation import sklearn_random_state
+    >>> sklearn_random_state(np.int64(4), func="proxy_check")
+    4
+    >>> isinstance(sklearn_random_state(np.random.default_rng(0), func="proxy_check"), int)
+    True
+    """
+    random_state = check_random_state(random_state, func=func)
+    if isinstance(random_state, np.random.Generator):
+        return int(random_state.integers(2**31 - 1))
+    return random_state
+
+
+_PACKAGE = Path(__file__).resolve().parents[1]
+
+
+def user_stacklevel() -> int:
+    """The ``stacklevel`` that makes a warning point at the first caller outside govkit.
+
+    A fairness warning is raised some calls deep (a report is assembled for
+    :func:`group_report`, for :func:`evaluate_model`, under the workspace cache
+    or the renamed-keyword wrapper); a fixed ``stacklevel=2`` would point
+    inside govkit. This counts the govkit frames above the caller of
+    ``warnings.warn`` instead (as pandas' ``find_stack_level`` does).
+    """
+    frame = inspect.currentframe()
+    level = 0
+    while frame is not None and Path(frame.f_code.co_filename).resolve().is_relative_to(_PACKAGE):
+        frame = frame.f_back
+        level += 1
+    return level

@@ -18,11 +18,14 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from govkit.datasets import Dataset
+from govkit._fonts import use_cjk_fallback
+from govkit._validation import check_choice, renamed_keywords
+from govkit.datasets import Dataset, check_dataset
 from govkit.fairness import (
-    CONSTRAINTS,
     DISPARITY_NAMES,
+    FAIRNESS_CONSTRAINTS,
     METRICS,
+    MITIGATIONS,
     MITIGATORS,
     STRENGTHS,
     GroupCurves,
@@ -31,7 +34,7 @@ from govkit.fairness import (
     mitigate,
     plot_pareto,
 )
-from govkit.fairness._report import model_scores, sensitive_frame
+from govkit.models import positive_scores
 
 from ._panel import Panel
 
@@ -63,8 +66,16 @@ _BAD_VALUE = (
     "e.g. '{group}=0.35'."
 )
 _REPEATED = "per-group thresholds: {group!r} is given twice; keep one threshold per group."
-_UNKNOWN_GROUPING = "sensitive: {value!r} is not one of the panel's groupings {choices}."
-_BAD_METRIC = "metric: {value!r} is not one of {choices}."
+_UNKNOWN_GROUPING = "protected: {value!r} is not one of the panel's groupings {choices}."
+_UNKNOWN_COLUMN = (
+    "threshold_panel: protected column {column!r} is not in the data; its columns are "
+    "{columns}. Pass one or more of them, or leave protected=None for the data's protected "
+    "columns {declared}."
+)
+_NO_PROTECTED = (
+    "threshold_panel: the data declares no protected columns; pass protected=<column or list "
+    "of columns> (its columns are {columns})."
+)
 
 
 def parse_group_thresholds(text: str) -> dict[str, float]:
@@ -108,8 +119,9 @@ class ThresholdData:
     ----------
     y_true, y_score : array-like
         Outcomes and scores of the evaluation rows.
-    sensitive : pandas.DataFrame
-        The candidate sensitive columns (one row per evaluation row).
+    sensitive_features : pandas.DataFrame
+        The values of the candidate grouping columns, one row per evaluation
+        row (``sensitive=`` is this parameter's old name).
     name : str
         The model's name for titles.
     n_boot, random_state
@@ -123,16 +135,17 @@ class ThresholdData:
     >>> y = rng.integers(0, 2, 300)
     >>> data = ThresholdData(y, np.clip(0.4 * y + 0.6 * rng.random(300), 0, 1),
     ...                      pd.DataFrame({"sex": rng.choice(["F", "M"], 300)}), n_boot=50)
-    >>> items = render_threshold(data, threshold=0.5, sensitive=("sex",), metric="tpr")
+    >>> items = render_threshold(data, threshold=0.5, protected=("sex",), metric="tpr")
     >>> len(items)
     3
     """
 
-    def __init__(self, y_true, y_score, sensitive, *, name: str = "model", n_boot: int = 1000,
-                 random_state: int = 0) -> None:
+    @renamed_keywords(sensitive="sensitive_features")
+    def __init__(self, y_true, y_score, sensitive_features, *, name: str = "model",
+                 n_boot: int = 1000, random_state: int = 0) -> None:
         self.y_true = np.asarray(y_true)
         self.y_score = np.asarray(y_score, dtype=np.float64)
-        self.sensitive = sensitive.reset_index(drop=True)
+        self.sensitive_features = sensitive_features.reset_index(drop=True)
         self.name = name
         self.n_boot = n_boot
         self.random_state = random_state
@@ -141,7 +154,7 @@ class ThresholdData:
 
     def groupings(self) -> list[tuple[str, tuple[str, ...]]]:
         """Dropdown options: each column, then the intersection of the first two."""
-        columns = list(self.sensitive.columns)
+        columns = list(self.sensitive_features.columns)
         options = [(column, (column,)) for column in columns]
         if len(columns) >= 2:
             options.append((" × ".join(columns[:2]), tuple(columns[:2])))
@@ -158,7 +171,8 @@ class ThresholdData:
         columns = self._check(columns)
         if columns not in self._explorers:
             self._explorers[columns] = ThresholdExplorer(
-                self.y_true, self.y_score, sensitive_features=self.sensitive[list(columns)],
+                self.y_true, self.y_score,
+                sensitive_features=self.sensitive_features[list(columns)],
                 n_boot=self.n_boot, random_state=self.random_state, name=self.name,
             )
         return self._explorers[columns]
@@ -167,7 +181,8 @@ class ThresholdData:
         columns = self._check(columns)
         if columns not in self._curves:
             self._curves[columns] = GroupCurves(
-                self.y_true, self.y_score, sensitive_features=self.sensitive[list(columns)])
+                self.y_true, self.y_score,
+                sensitive_features=self.sensitive_features[list(columns)])
         return self._curves[columns]
 
 
@@ -193,7 +208,8 @@ def _headline(report, threshold: float, group_thresholds: Mapping[str, float]) -
             f"({report.parameters['n_boot']:,} resamples).<br>" + " · ".join(parts) + "</div>")
 
 
-def render_threshold(data: ThresholdData, *, threshold: float, sensitive: Sequence[str],
+@renamed_keywords(sensitive="protected")
+def render_threshold(data: ThresholdData, *, threshold: float, protected: Sequence[str],
                      metric: str, group_thresholds: str = ""):
     """The threshold panel's output: headline disparities, a table with intervals, two plots.
 
@@ -202,8 +218,9 @@ def render_threshold(data: ThresholdData, *, threshold: float, sensitive: Sequen
     data : ThresholdData
     threshold : float
         The decision threshold for every group not listed in ``group_thresholds``.
-    sensitive : tuple of str
-        The grouping (one of ``data.groupings()``).
+    protected : tuple of str
+        The grouping: column name(s), one of ``data.groupings()``
+        (``sensitive=`` is this keyword's old name).
     metric : str
         The metric to focus on (highlighted column, forest plot, and its curve).
     group_thresholds : str
@@ -214,10 +231,9 @@ def render_threshold(data: ThresholdData, *, threshold: float, sensitive: Sequen
     tuple
         HTML headline, a styled table, a matplotlib Figure.
     """
-    if metric not in THRESHOLD_METRICS:
-        raise ValueError(_BAD_METRIC.format(value=metric, choices=list(THRESHOLD_METRICS)))
+    check_choice(metric, tuple(THRESHOLD_METRICS), param="metric", func="render_threshold")
     per_group = parse_group_thresholds(group_thresholds)
-    explorer = data.explorer(sensitive)
+    explorer = data.explorer(protected)
     report = explorer.report(threshold, per_group)
     table = report.table(_TABLE_METRICS)
     styled = table.style.set_properties(
@@ -229,12 +245,13 @@ def render_threshold(data: ThresholdData, *, threshold: float, sensitive: Sequen
             styled = styled.set_caption(f"n/a = undefined: {notes}")
     # A plain Figure with fixed margins: pyplot's registry and tight_layout would cost more
     # than everything else in this render (the panel redraws on every threshold change).
+    use_cjk_fallback()  # group labels are the data's own values
     rows = len(report.groups)
     fig = Figure(figsize=(10.5, max(3.2, 0.28 * rows + 1.9)))
     left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.1]})
     fig.subplots_adjust(left=0.24 if rows > 2 else 0.12, right=0.98, top=0.86, bottom=0.14,
                         wspace=0.25)
-    curves = data.curves(sensitive)
+    curves = data.curves(protected)
     _draw_forest(report, metric, left, curves.colours())
     cuts = {label: per_group.get(label, threshold) for label in report.groups.index}
     curves.draw(THRESHOLD_METRICS[metric], right, cuts, legend=False)
@@ -276,7 +293,21 @@ def _draw_forest(report, metric: str, ax, colours: Mapping[str, tuple]) -> None:
     ax.spines[["top", "right"]].set_visible(False)
 
 
-def threshold_panel(model, test: Dataset, *, sensitive_features: Sequence[str] | None = None,
+def _protected_values(test: Dataset, protected: str | Sequence[str] | None):
+    """The values of the panel's candidate grouping columns (the data's protected ones by default)."""
+    columns = list(test.protected) if protected is None else (
+        [protected] if isinstance(protected, str) else list(protected))
+    if not columns:
+        raise ValueError(_NO_PROTECTED.format(columns=list(test.frame.columns)))
+    for column in columns:
+        if column not in test.frame.columns:
+            raise ValueError(_UNKNOWN_COLUMN.format(column=column, columns=list(test.frame.columns),
+                                                    declared=list(test.protected)))
+    return test.frame.loc[:, columns]
+
+
+@renamed_keywords(sensitive_features="protected")
+def threshold_panel(model, test: Dataset, *, protected: str | Sequence[str] | None = None,
                     name: str | None = None, n_boot: int = 1000,
                     random_state: int = 0) -> Panel:
     """Move the decision threshold (for everyone or per group) and watch every group's rates.
@@ -286,9 +317,10 @@ def threshold_panel(model, test: Dataset, *, sensitive_features: Sequence[str] |
     model : fitted classifier
         Anything with ``predict_proba`` on raw ``test.X``; scored once.
     test : govkit.datasets.Dataset
-    sensitive_features : list of str, optional
-        Candidate groupings; defaults to the data's protected columns (and
-        their intersection).
+    protected : str or list of str, optional
+        Candidate grouping columns; defaults to the data's protected columns
+        (and their intersection). (``sensitive_features=`` is this keyword's
+        old name.)
     name : str, optional
     n_boot, random_state
         Bootstrap settings for the intervals.
@@ -311,16 +343,17 @@ def threshold_panel(model, test: Dataset, *, sensitive_features: Sequence[str] |
     >>> panel.values["threshold"]
     0.6
     """
-    columns = list(sensitive_features or test.protected)
-    scores = model_scores(model, test.X)
-    data = ThresholdData(test.y.to_numpy(), scores, sensitive_frame(test, columns),
+    check_dataset(test, func="threshold_panel", param="test")
+    values = _protected_values(test, protected)
+    scores = positive_scores(model, test, func="threshold_panel")
+    data = ThresholdData(test.y.to_numpy(), scores, values,
                          name=name or type(model).__name__, n_boot=n_boot,
                          random_state=random_state)
     controls = {
         "threshold": widgets.FloatSlider(value=0.5, min=0.05, max=0.95, step=0.01,
                                          description="decision threshold (all groups)",
                                          readout_format=".2f"),
-        "sensitive": widgets.Dropdown(options=data.groupings(), description="compare groups by"),
+        "protected": widgets.Dropdown(options=data.groupings(), description="compare groups by"),
         "metric": widgets.Dropdown(options=[(METRICS[m], m) for m in THRESHOLD_METRICS],
                                    value="tpr", description="focus on"),
         "group_thresholds": widgets.Text(value="", placeholder="e.g. Female=0.35",
@@ -336,8 +369,8 @@ def threshold_panel(model, test: Dataset, *, sensitive_features: Sequence[str] |
             "small groups have wide ones. No model is refitted."
         ),
         controls=controls,
-        render=lambda threshold, sensitive, metric, group_thresholds: render_threshold(
-            data, threshold=threshold, sensitive=sensitive, metric=metric,
+        render=lambda threshold, protected, metric, group_thresholds: render_threshold(
+            data, threshold=threshold, protected=protected, metric=metric,
             group_thresholds=group_thresholds),
         primary="threshold",
     )
@@ -378,8 +411,7 @@ def render_mitigation(
     tuple
         An HTML summary with the before/after table, and a Figure.
     """
-    if method not in MITIGATORS:
-        raise ValueError(f"method: {method!r} is not one of {list(MITIGATORS)}.")
+    check_choice(method, MITIGATIONS, param="method", func="render_mitigation")
     mitigator = MITIGATORS[method]
     notes = []
     if not mitigator.needs_constraint:
@@ -393,7 +425,7 @@ def render_mitigation(
         progress(0.1, f"{mitigator.name}: fitting on the training split, or reading the "
                       "cached fit (a new ExponentiatedGradient takes 10-30 s)")
     result = mitigate(method, train, test, constraint=constraint, strength=strength,
-                      sensitive_features=list(sweep.sensitive_features), kind=kind,
+                      protected=list(sweep.protected), kind=kind,
                       n_boot=n_boot, random_state=random_state)
     if progress is not None:
         progress(0.9, "drawing")
@@ -401,13 +433,13 @@ def render_mitigation(
     summary = (
         f"<div><b>{result.model.describe()}</b> ({mitigator.family}): {mitigator.description}. "
         f"Decisions {'<b>use</b>' if uses else 'do not use'} the protected attribute "
-        f"{' × '.join(sweep.sensitive_features)} at decision time."
+        f"{' × '.join(sweep.protected)} at decision time."
         + (" " + " ".join(notes) if notes else "")
         + f"<br>{_format_changes(result)}"
         "<div style='font-size:85%;color:#555'>* the paired interval excludes zero. "
         "Evaluated on the test split.</div></div>"
     )
-    disparity = constraint if constraint in CONSTRAINTS else "demographic_parity"
+    disparity = constraint if constraint in FAIRNESS_CONSTRAINTS else "demographic_parity"
     figure = plot_pareto(sweep, disparity=disparity, highlight=result)
     return summary, figure
 
@@ -432,10 +464,11 @@ def mitigation_panel(sweep: MitigationSweep, train: Dataset, test: Dataset, *,
     """
     controls = {
         "method": widgets.Dropdown(
-            options=[(f"{m.name} ({m.family})", key) for key, m in MITIGATORS.items()],
+            options=[(f"{MITIGATORS[key].name} ({MITIGATORS[key].family})", key)
+                     for key in MITIGATIONS],
             value="threshold_optimizer", description="mitigator"),
         "constraint": widgets.ToggleButtons(
-            options=[(label, key) for key, label in CONSTRAINTS.items()],
+            options=[(key.replace("_", " "), key) for key in FAIRNESS_CONSTRAINTS],
             value="equalized_odds", description="constraint"),
         "strength": widgets.ToggleButtons(options=list(STRENGTHS), value="strong",
                                           description="constraint strength"),

@@ -9,9 +9,9 @@ import pytest
 from govkit.datasets import Dataset
 
 
-def synthetic_frame(n: int = 600, seed: int = 0) -> pd.DataFrame:
+def synthetic_frame(n: int = 600, random_state: int = 0) -> pd.DataFrame:
     """Two groups with different base rates, a proxy of the group, and a noisy signal."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     sex = rng.choice(["Female", "Male"], n, p=[0.4, 0.6])
     male = sex == "Male"
     proxy = np.where(rng.random(n) < 0.9, np.where(male, "Husband", "Wife"), "Other")
@@ -53,5 +53,5 @@ def adult_scores(adult_model, adult_test):
 
 @pytest.fixture(scope="session")
 def make_frame():
-    """The synthetic population generator, for tests that need their own size or seed."""
+    """The synthetic population generator, for tests that need their own size or random_state."""
     return synthetic_frame

@@ -15,7 +15,7 @@ from govkit.fairness import evaluate_model, fit_mitigated_model, mitigation_swee
 
 @pytest.fixture(scope="module")
 def model(small_train):
-    return fit_mitigated_model("none", small_train)
+    return fit_mitigated_model("none", small_train, protected="sex")
 
 
 def test_threshold_exercise(model, small_test):
@@ -36,7 +36,7 @@ def test_threshold_exercise(model, small_test):
 
 
 def test_implied_fpr_exercise(model, small_test):
-    report = evaluate_model(model, small_test, sensitive_features="sex", n_boot=0)
+    report = evaluate_model(model, small_test, protected="sex", n_boot=0)
     groups = report.groups
     p = groups.loc["Female", "base_rate"]
     ppv, tpr = groups.loc["Male", "precision"], groups.loc["Male", "tpr"]
@@ -49,7 +49,8 @@ def test_implied_fpr_exercise(model, small_test):
 
 
 def test_pareto_choice_exercise(small_train, small_test):
-    sweep = mitigation_sweep(small_train, small_test, n_boot=50, grid_size=5, configurations=[
+    sweep = mitigation_sweep(small_train, small_test, protected="sex", n_boot=50, grid_size=5,
+                             configurations=[
         ("none", None, None), ("unawareness", None, None),
         ("threshold_optimizer", "demographic_parity", "strong")])
     results = sweep.results

@@ -17,20 +17,20 @@ from govkit.fairness import (
 @pytest.fixture(scope="module")
 def models(small_train):
     return {
-        "raw": fit_mitigated_model("none", small_train),
-        "without sex": fit_mitigated_model("unawareness", small_train),
+        "raw": fit_mitigated_model("none", small_train, protected="sex"),
+        "without sex": fit_mitigated_model("unawareness", small_train, protected="sex"),
         "threshold optimizer": fit_mitigated_model("threshold_optimizer", small_train,
-                                                   constraint="equalized_odds"),
+                                                   constraint="equalized_odds", protected="sex"),
     }
 
 
 def test_table_values_and_deltas(models, small_test):
-    result = compare_models(models, small_test, sensitive_features="sex", n_boot=200)
+    result = compare_models(models, small_test, protected="sex", n_boot=200)
     assert result.reference == "raw"
     table = result.table
     assert list(table.index.get_level_values("model").unique()) == list(models)
     for name, model in models.items():
-        alone = evaluate_model(model, small_test, sensitive_features="sex", n_boot=200)
+        alone = evaluate_model(model, small_test, protected="sex", n_boot=200)
         for group in ("Male", "Female"):
             assert table.loc[(name, group), "fpr"] == alone.groups.loc[group, "fpr"]
             assert table.loc[(name, group), "fpr_lower"] == alone.lower.loc[group, "fpr"]
@@ -47,7 +47,7 @@ def test_table_values_and_deltas(models, small_test):
 
 
 def test_paired_intervals_are_narrower_than_unpaired(models, small_test):
-    result = compare_models(models, small_test, sensitive_features="sex", n_boot=300)
+    result = compare_models(models, small_test, protected="sex", n_boot=300)
     row = result.table.loc[("without sex", "overall")]
     paired = row["accuracy_delta_upper"] - row["accuracy_delta_lower"]
     alone = row["accuracy_upper"] - row["accuracy_lower"]
@@ -55,22 +55,22 @@ def test_paired_intervals_are_narrower_than_unpaired(models, small_test):
 
 
 def test_reference_threshold_and_errors(models, small_test):
-    result = compare_models(models, small_test, sensitive_features=["sex", "race"],
+    result = compare_models(models, small_test, protected=["sex", "race"],
                             reference="without sex", threshold=0.5, n_boot=50)
     assert result.reference == "without sex"
     assert ("raw", "Male × A") in result.table.index
-    with pytest.raises(ValueError, match=r"reference: 'best' is not one of the models"):
-        compare_models(models, small_test, sensitive_features="sex", reference="best")
+    with pytest.raises(ValueError, match=r"compare_models: reference='best' is not one of"):
+        compare_models(models, small_test, protected="sex", reference="best")
     with pytest.raises(TypeError, match=r"models: expected a dict"):
-        compare_models(list(models.values()), small_test, sensitive_features="sex")
+        compare_models(list(models.values()), small_test, protected="sex")
     with pytest.raises(ValueError, match=r"models: the dict is empty"):
-        compare_models({}, small_test, sensitive_features="sex")
+        compare_models({}, small_test, protected="sex")
     with pytest.raises(ValueError, match=r"metrics: \['auc'\] are not comparable"):
-        compare_models(models, small_test, sensitive_features="sex", metrics=("auc",))
+        compare_models(models, small_test, protected="sex", metrics=("auc",))
 
 
 def test_plot_and_ledger(models, small_test, ledger):
-    result = compare_models(models, small_test, sensitive_features="sex", n_boot=100,
+    result = compare_models(models, small_test, protected="sex", n_boot=100,
                             ledger=ledger)
     fig = plot_model_comparison(result, metrics=("tpr", "fpr", "selection_rate"))
     heatmaps = [ax for ax in fig.axes if ax.get_title()]

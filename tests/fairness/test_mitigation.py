@@ -34,7 +34,7 @@ def test_every_method_fits_and_predicts_on_raw_records(method, constraint, small
     X = small_train.X
     before = X.copy()
     model = MitigatedClassifier(method=method, constraint=constraint, strength="strong",
-                                sensitive_features="sex").fit(X, small_train.y)
+                                protected="sex").fit(X, small_train.y)
     pd.testing.assert_frame_equal(X, before)  # the input is not modified
     proba = model.predict_proba(small_test.X)
     assert proba.shape == (len(small_test), 2)
@@ -50,20 +50,21 @@ def test_every_method_fits_and_predicts_on_raw_records(method, constraint, small
 
 
 def test_unawareness_never_looks_at_the_attribute(small_train, small_test):
-    model = MitigatedClassifier(method="unawareness", sensitive_features="sex").fit(
+    model = MitigatedClassifier(method="unawareness", protected="sex").fit(
         small_train.X, small_train.y)
     flipped = small_test.X.assign(sex=np.where(small_test.X["sex"] == "Male", "Female", "Male"))
     np.testing.assert_array_equal(model.predict_proba(flipped), model.predict_proba(small_test.X))
 
 
 def test_fairlearn_training_rows_are_not_kept(small_train):
-    model = MitigatedClassifier(method="exponentiated_gradient", sensitive_features="sex").fit(
+    model = MitigatedClassifier(method="exponentiated_gradient", protected="sex").fit(
         small_train.X, small_train.y)
     assert getattr(model.mitigator_.constraints_, "X", None) is None
 
 
 def test_sklearn_conventions(small_train):
-    estimator = MitigatedClassifier(method="grid_search", strength=0.3, grid_size=5)
+    estimator = MitigatedClassifier(method="grid_search", strength=0.3, grid_size=5,
+                                    protected="sex")
     assert clone(estimator).get_params() == estimator.get_params()
     assert not hasattr(estimator, "preprocess_")  # __init__ only stores the parameters
     assert estimator.fit(small_train.X, small_train.y) is estimator
@@ -73,34 +74,42 @@ def test_sklearn_conventions(small_train):
 @pytest.mark.parametrize(
     ("params", "error", "message"),
     [
-        ({"method": "reweighing"}, ValueError, r"method: 'reweighing' is not a mitigation method"),
-        ({"constraint": "parity"}, ValueError, r"constraint: 'parity' is not supported"),
-        ({"strength": "maximal"}, ValueError, r"strength: 'maximal' is not one of"),
-        ({"method": "correlation_remover", "strength": 1.5}, ValueError, r"strength: 1.5"),
-        ({"kind": "svm"}, ValueError, r"kind: 'svm' is not a model kind"),
-        ({"sensitive_features": "gender"}, ValueError, r"the sensitive column\(s\) \['gender'\] are not in X"),
+        ({"method": "reweighing"}, ValueError, r"fit: method='reweighing' is not one of"),
+        ({"constraint": "parity"}, ValueError,
+         r"constraint='parity' is not one of .*only 'none', 'unawareness' and 'correlation_remover'"),
+        ({"constraint": None}, TypeError, r"constraint must be a string, got NoneType"),
+        ({"strength": "maximal"}, ValueError, r"strength='maximal' is not one of"),
+        ({"method": "correlation_remover", "strength": 1.5}, ValueError, r"strength=1.5"),
+        ({"kind": "svm"}, ValueError, r"kind='svm' is not one of"),
+        ({"protected": "gender"}, ValueError, r"the protected column\(s\) \['gender'\] are not in X"),
+        ({"protected": None}, ValueError, r"MitigatedClassifier: protected=None; name the column"),
+        ({"random_state": True}, TypeError, r"MitigatedClassifier.fit: random_state=True \(bool\)"),
     ],
 )
 def test_bad_settings_are_named(params, error, message, small_train):
     with pytest.raises(error, match=message):
-        MitigatedClassifier(**params).fit(small_train.X, small_train.y)
+        MitigatedClassifier(**{"protected": "sex", **params}).fit(small_train.X, small_train.y)
 
 
 def test_bad_data(small_train):
     with pytest.raises(TypeError, match=r"X: expected a pandas DataFrame of raw records"):
-        MitigatedClassifier().fit(small_train.X.to_numpy(), small_train.y)
+        MitigatedClassifier(protected="sex").fit(small_train.X.to_numpy(), small_train.y)
     X = small_train.X
     X.loc[X.index[:3], "sex"] = None
-    with pytest.raises(ValueError, match=r"sensitive column 'sex' has 3 missing value"):
-        MitigatedClassifier().fit(X, small_train.y)
-    with pytest.raises(TypeError, match=r"train must be a govkit Dataset"):
+    with pytest.raises(ValueError, match=r"protected column 'sex' has 3 missing value"):
+        MitigatedClassifier(protected="sex").fit(X, small_train.y)
+    with pytest.raises(TypeError, match=r"fit_mitigated_model: train must be a govkit Dataset"):
         fit_mitigated_model("none", small_train.frame)
+    with pytest.raises(ValueError, match=r"fit_mitigated_model: protected column 'gender' is not "
+                                         r"a feature of the data"):
+        fit_mitigated_model("none", small_train, protected="gender")
 
 
 def test_fit_mitigated_model_is_cached_and_recorded(small_train, ledger):
     first = fit_mitigated_model("threshold_optimizer", small_train, constraint="equalized_odds",
-                                ledger=ledger)
-    second = fit_mitigated_model("threshold_optimizer", small_train, constraint="equalized_odds")
+                                protected="sex", ledger=ledger)
+    second = fit_mitigated_model("threshold_optimizer", small_train, constraint="equalized_odds",
+                                 protected="sex")
     assert second.fit_seconds_ == first.fit_seconds_  # the cold fit's time, read back
     np.testing.assert_array_equal(first.predict_proba(small_train.X),
                                   second.predict_proba(small_train.X))
@@ -112,8 +121,8 @@ def test_fit_mitigated_model_is_cached_and_recorded(small_train, ledger):
 
 def test_mitigate_reports_before_after_with_paired_changes(small_train, small_test, ledger):
     result = mitigate("threshold_optimizer", small_train, small_test,
-                      constraint="demographic_parity", strength="strong", n_boot=200,
-                      ledger=ledger)
+                      constraint="demographic_parity", strength="strong", protected="sex",
+                      n_boot=200, ledger=ledger)
     changes = result.changes
     row = changes.loc["demographic_parity difference"]
     assert row["change"] == pytest.approx(row["after"] - row["before"])
@@ -132,14 +141,15 @@ def test_mitigate_reports_before_after_with_paired_changes(small_train, small_te
 @pytest.mark.integration
 def test_adult_mitigation_moves_the_disparity_it_targets(adult_train, adult_test):
     baseline = evaluate_model(fit_mitigated_model("none", adult_train), adult_test,
-                              sensitive_features="sex", n_boot=200)
+                              protected="sex", n_boot=200)
     optimizer = mitigate("threshold_optimizer", adult_train, adult_test,
-                         constraint="equalized_odds", n_boot=200)
+                         constraint="equalized_odds", protected="sex", n_boot=200)
     eo = optimizer.changes.loc["equalized_odds difference"]
     assert eo["after"] < 0.03 < baseline.disparities.loc["equalized_odds", "difference"]
     assert eo["change_upper"] < 0
     gradient = mitigate("exponentiated_gradient", adult_train, adult_test,
-                        constraint="demographic_parity", strength="strong", n_boot=200)
+                        constraint="demographic_parity", strength="strong", protected="sex",
+                        n_boot=200)
     dp = gradient.changes.loc["demographic_parity difference"]
     assert dp["after"] < 0.05 and dp["change_upper"] < 0
     accuracy = gradient.changes.loc["accuracy"]

@@ -25,8 +25,8 @@ from sklearn.metrics import accuracy_score, precision_score, roc_auc_score
 from govkit.fairness import ThresholdExplorer, evaluate_model, group_report
 
 
-def _synthetic(n=800, seed=0):
-    rng = np.random.default_rng(seed)
+def _synthetic(n=800, random_state=0):
+    rng = np.random.default_rng(random_state)
     group = pd.Series(rng.choice(["a", "b", "c"], n, p=[0.5, 0.35, 0.15]), name="group")
     y = (rng.random(n) < np.where(group == "a", 0.35, 0.2)).astype(int)
     score = np.clip(0.35 * y + 0.65 * rng.random(n), 0, 1)
@@ -87,7 +87,7 @@ def test_no_bootstrap_gives_values_without_intervals():
 
 
 def test_small_denominators_are_undefined_with_the_reason():
-    y, score, group = _synthetic(n=400, seed=5)
+    y, score, group = _synthetic(n=400, random_state=5)
     pred = (score >= 0.8).astype(int)  # few predicted positives in small groups
     report = group_report(y, pred, score, sensitive_features=group, n_boot=50, min_count=15)
     for row in report.undefined.itertuples():
@@ -99,7 +99,7 @@ def test_small_denominators_are_undefined_with_the_reason():
 
 
 def test_threshold_explorer_equals_group_report():
-    y, score, group = _synthetic(n=900, seed=2)
+    y, score, group = _synthetic(n=900, random_state=2)
     explorer = ThresholdExplorer(y, score, sensitive_features=group, n_boot=150, random_state=7)
     for threshold, per_group in [(0.5, None), (0.3, None), (0.5, {"c": 0.2, "a": 0.7})]:
         decisions = explorer.decisions(threshold, per_group)
@@ -108,7 +108,7 @@ def test_threshold_explorer_equals_group_report():
         _same_report(explorer.report(threshold, per_group), expected)
     with pytest.raises(ValueError, match=r"'z' is not a group of group; the groups are"):
         explorer.report(0.5, {"z": 0.3})
-    with pytest.raises(ValueError, match=r"threshold: expected a decision threshold between 0 and 1"):
+    with pytest.raises(ValueError, match=r"threshold=1.5 is outside \[0, 1\]"):
         explorer.report(1.5)
 
 
@@ -218,7 +218,7 @@ def test_every_number_equals_fairlearn_on_adult(adult_test, adult_scores, column
 
 @pytest.mark.integration
 def test_adult_small_groups_show_their_uncertainty(adult_model, adult_test):
-    report = evaluate_model(adult_model, adult_test, sensitive_features=["sex", "race"],
+    report = evaluate_model(adult_model, adult_test, protected=["sex", "race"],
                             threshold=0.5, name="logistic regression")
     width = (report.upper - report.lower)["selection_rate"]
     assert width["Female × Other"] > 5 * width["Male × White"]
@@ -227,7 +227,7 @@ def test_adult_small_groups_show_their_uncertainty(adult_model, adult_test):
     assert reasons[("Female × Amer-Indian-Eskimo", "tpr")] == \
         "only 3 actual positives (fewer than min_count=10)"
     assert np.isnan(report.groups.loc["Female × Other", "tpr"])
-    race = evaluate_model(adult_model, adult_test, sensitive_features="race", threshold=0.5)
+    race = evaluate_model(adult_model, adult_test, protected="race", threshold=0.5)
     assert race.undefined["group"].tolist() == ["Amer-Indian-Eskimo"]  # 8 predicted positives
     assert np.isfinite(race.groups.loc["Other"].drop("precision")).all()  # wide but defined
     other = race.upper.loc["Other", "tpr"] - race.lower.loc["Other", "tpr"]
@@ -263,14 +263,14 @@ class _CountingModel:
 def test_evaluate_model_cache_hit_equals_a_fresh_report_and_warns_alike(small_test, ledger,
                                                                          monkeypatch):
     from govkit.exceptions import SmallGroupWarning
-    from govkit.fairness import _report
+    from govkit.fairness import _evaluate
 
     computed = []
-    real = _report._compute_report
-    monkeypatch.setattr(_report, "_compute_report",
+    real = _evaluate.compute_report
+    monkeypatch.setattr(_evaluate, "compute_report",
                         lambda *a, **k: computed.append(1) or real(*a, **k))
     model = _CountingModel(small_test.frame)
-    settings = dict(sensitive_features=["sex", "race"], n_boot=80, min_count=60,
+    settings = dict(protected=["sex", "race"], n_boot=80, min_count=60,
                     name="cache test", random_state=11)
     with pytest.warns(SmallGroupWarning, match="fewer than min_count=60"):
         first = evaluate_model(model, small_test, **settings)
@@ -289,3 +289,36 @@ def test_evaluate_model_cache_hit_equals_a_fresh_report_and_warns_alike(small_te
         evaluate_model(model, small_test, **{**settings, "random_state": None})
         evaluate_model(model, small_test, **{**settings, "random_state": None})
     assert len(computed) == 5
+
+
+# -- SmallGroupWarning points at the line that called govkit ----------------------------
+
+def test_small_group_warning_points_at_the_caller(small_test):
+    """The warning names this test file, whichever public function assembled the report.
+
+    Before, group_report's warning pointed one frame too shallow (into govkit), and the
+    cached path of evaluate_model pointed at its own replay.
+    """
+    from govkit.exceptions import SmallGroupWarning
+
+    y, score, group = _synthetic(n=300, random_state=4)
+    group = group.where(np.arange(300) >= 5, "tiny")  # a group of 5 rows
+    with pytest.warns(SmallGroupWarning) as record:
+        group_report(y, (score >= 0.5).astype(int), sensitive_features=group, n_boot=10)
+    assert record[0].filename == __file__
+    explorer = ThresholdExplorer(y, score, sensitive_features=group, n_boot=10)
+    with pytest.warns(SmallGroupWarning) as record:
+        explorer.report(0.4)
+    assert record[0].filename == __file__
+
+    class Scores:
+        def predict_proba(self, X):
+            p = np.linspace(0.05, 0.95, len(X))
+            return np.column_stack([1 - p, p])
+
+    settings = dict(protected=["sex", "race"], n_boot=10, min_count=80, random_state=21,
+                    name="stacklevel test")
+    for _ in ("computed", "read back from the cache"):
+        with pytest.warns(SmallGroupWarning) as record:
+            evaluate_model(Scores(), small_test, **settings)
+        assert record[0].filename == __file__

@@ -41,11 +41,11 @@ def test_threshold_optimizer_reuses_the_unmitigated_fit(small_train, small_test,
                                                        monkeypatch, logistic_fits):
     monkeypatch.setenv("GOVKIT_CACHE_DIR", str(tmp_path / "cache"))
     result = mitigate("threshold_optimizer", small_train, small_test, constraint="equalized_odds",
-                      sensitive_features="sex", random_state=5, n_boot=20)
+                      protected="sex", random_state=5, n_boot=20)
     assert len(logistic_fits) == 1  # the unmitigated model's; the optimizer post-processes it
     # the same decisions as a threshold optimizer whose base is fitted afresh
     fresh = MitigatedClassifier(method="threshold_optimizer", constraint="equalized_odds",
-                                sensitive_features="sex", random_state=5)
+                                protected="sex", random_state=5)
     fresh.fit(small_train.X, small_train.y)
     assert len(logistic_fits) == 2
     np.testing.assert_array_equal(fresh.predict_proba(small_test.X),

@@ -24,22 +24,22 @@ def test_identity_holds_for_any_classifier():
 
 @pytest.mark.integration
 def test_adult_equal_precision_and_tpr_would_force_unequal_fpr(adult_model, adult_test):
-    report = evaluate_model(adult_model, adult_test, sensitive_features="sex", n_boot=0)
+    report = evaluate_model(adult_model, adult_test, protected="sex", n_boot=0)
     forced = impossibility_table(report)["fpr_if_equal_precision_and_tpr"]
     assert forced["Male"] > 3 * forced["Female"]  # base rates 30.6% vs 10.9%
 
 
 def test_proxy_check_finds_the_proxy(small_train, small_test):
-    check = proxy_check(small_train, small_test, attribute="sex")
+    check = proxy_check(small_train, small_test, protected="sex")
     assert check.features.index[0] == "relationship"
     assert check.auc > 0.85
     assert "sex" not in check.features.index
-    with pytest.raises(ValueError, match=r"attribute: 'gender' is not a feature"):
-        proxy_check(small_train, small_test, attribute="gender")
+    with pytest.raises(ValueError, match=r"proxy_check: protected='gender' is not a feature"):
+        proxy_check(small_train, small_test, protected="gender")
 
 
 def test_proxy_check_multi_valued_attribute(small_train, small_test):
-    check = proxy_check(small_train, small_test, attribute="race")
+    check = proxy_check(small_train, small_test, protected="race")
     assert 0.3 < check.auc < 0.7  # race is independent of everything in this population
 
 
@@ -50,7 +50,7 @@ def test_proxy_check_is_cached(small_train, small_test, monkeypatch):
     real_fit = LogisticRegression.fit
     monkeypatch.setattr(LogisticRegression, "fit",
                         lambda self, *a, **k: fits.append(1) or real_fit(self, *a, **k))
-    first = proxy_check(small_train, small_test, attribute="sex", random_state=5)
-    second = proxy_check(small_train, small_test, attribute="sex", random_state=5)
+    first = proxy_check(small_train, small_test, protected="sex", random_state=5)
+    second = proxy_check(small_train, small_test, protected="sex", random_state=5)
     assert len(fits) == 1  # the second call reads the workspace cache
     assert first.auc == second.auc and first.features.equals(second.features)

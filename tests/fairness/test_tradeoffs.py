@@ -22,7 +22,7 @@ CONFIGURATIONS = [
 @pytest.fixture(scope="module")
 def sweep(small_train, small_test):
     return mitigation_sweep(small_train, small_test, configurations=CONFIGURATIONS, n_boot=100,
-                            grid_size=5)
+                            grid_size=5, protected="sex")
 
 
 def test_one_row_per_configuration_with_intervals(sweep):
@@ -64,20 +64,20 @@ def test_plot_marks_families_front_and_choice(sweep, small_train, small_test):
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert "Pareto front" in legend and "uses the protected attribute to decide" in legend
     plt.close(fig)
-    extra = mitigate("threshold_optimizer", small_train, small_test,
+    extra = mitigate("threshold_optimizer", small_train, small_test, protected="sex",
                      constraint="demographic_parity", strength="weak", n_boot=100, grid_size=5)
     fig = plot_pareto(sweep, highlight=extra)
     assert any(t.get_text().startswith("your choice") for t in fig.axes[0].texts)
     plt.close(fig)
     with pytest.raises(ValueError, match=r"highlight: 'nope' is not a configuration"):
         plot_pareto(sweep, highlight="nope")
-    with pytest.raises(ValueError, match=r"disparity: 'accuracy' is not one of"):
+    with pytest.raises(ValueError, match=r"plot_pareto: disparity='accuracy' is not one of"):
         plot_pareto(sweep, disparity="accuracy")
 
 
 def test_sweep_is_recorded_and_bad_configurations_refused(small_train, small_test, ledger):
     mitigation_sweep(small_train, small_test, configurations=CONFIGURATIONS[:2], n_boot=50,
-                     ledger=ledger)
+                     protected="sex", ledger=ledger)
     (record,) = ledger.records()
     assert record["operation"] == "mitigation_sweep"
     assert [r["label"] for r in record["metrics"]["results"]] == [
@@ -85,5 +85,5 @@ def test_sweep_is_recorded_and_bad_configurations_refused(small_train, small_tes
     assert set(record["metrics"]["pareto_front"]) == {"demographic_parity", "equalized_odds"}
     with pytest.raises(ValueError, match=r"configurations: expected a list of \(method"):
         mitigation_sweep(small_train, small_test, configurations=[("none", None)])
-    with pytest.raises(ValueError, match=r"method: 'magic' is not a mitigation method"):
+    with pytest.raises(ValueError, match=r"mitigation_sweep: method='magic' is not one of"):
         mitigation_sweep(small_train, small_test, configurations=[("magic", None, None)])

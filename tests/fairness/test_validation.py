@@ -73,22 +73,39 @@ def test_misaligned_pandas_indexes_are_refused():
 
 
 @pytest.mark.parametrize(
-    ("settings", "message"),
+    ("settings", "error", "message"),
     [
-        ({"n_boot": -1}, r"n_boot: expected a whole number.*got -1"),
-        ({"n_boot": 10.5}, r"n_boot: expected a whole number"),
-        ({"confidence": 95}, r"confidence: expected a level strictly between 0 and 1, got 95"),
-        ({"min_count": 0}, r"min_count: expected a whole number >= 1, got 0"),
+        ({"n_boot": -1}, ValueError, r"group_report: n_boot=-1 is outside \[0, inf\).*n_boot=1000"),
+        ({"n_boot": 10.5}, TypeError, r"group_report: n_boot must be a whole number, got float"),
+        ({"confidence": 95}, ValueError, r"group_report: confidence=95 is outside \(0, 1\)"),
+        ({"min_count": 0}, ValueError, r"group_report: min_count=0 is outside \[1, inf\)"),
     ],
 )
-def test_bad_settings(settings, message):
-    with pytest.raises(ValueError, match=message):
+def test_bad_settings(settings, error, message):
+    with pytest.raises(error, match=message):
         group_report(Y, PRED, sensitive_features=SEX, **settings)
 
 
-def test_bad_random_state():
-    with pytest.raises(TypeError, match=r"random_state: expected an int, None or a numpy Generator, got str"):
-        group_report(Y, PRED, sensitive_features=SEX, random_state="seed")
+@pytest.mark.parametrize(("random_state", "error"), [("seed", TypeError), (True, TypeError),
+                                                     (-1, ValueError), (2.0, TypeError)])
+def test_bad_random_state(random_state, error):
+    with pytest.raises(error, match=r"group_report: random_state=.* is not a valid seed"):
+        group_report(Y, PRED, sensitive_features=SEX, random_state=random_state)
+
+
+def test_every_valid_random_state_is_accepted():
+    """One contract: None, whole numbers (numpy's too), Generator, RandomState."""
+    def lower(random_state):
+        report = group_report(Y, PRED, sensitive_features=SEX, n_boot=30,
+                              random_state=random_state)
+        return report.lower["selection_rate"].to_numpy()
+
+    np.testing.assert_array_equal(lower(np.int64(3)), lower(3))
+    np.testing.assert_array_equal(lower(np.random.default_rng(3)), lower(np.random.default_rng(3)))
+    np.testing.assert_array_equal(lower(np.random.RandomState(3)), lower(np.random.RandomState(3)))
+    assert np.isfinite(lower(None)).all()
+    report = group_report(Y, PRED, sensitive_features=SEX, n_boot=10, random_state=np.int64(3))
+    assert report.parameters["random_state"] == 3 and type(report.parameters["random_state"]) is int
 
 
 def test_small_group_warns_and_is_undefined_not_dropped():
@@ -109,9 +126,16 @@ def test_evaluate_model_errors(small_test):
         def predict(self, X):
             return np.zeros(len(X))
 
-    with pytest.raises(TypeError, match=r"model: NoProba has no predict_proba"):
-        evaluate_model(NoProba(), small_test, sensitive_features="sex")
-    with pytest.raises(ValueError, match=r"column 'gender' is not in the data"):
-        evaluate_model(NoProba(), small_test, sensitive_features="gender")
+    with pytest.raises(TypeError, match=r"evaluate_model: model NoProba has no predict_proba"):
+        evaluate_model(NoProba(), small_test, protected="sex")
+    with pytest.raises(ValueError, match=r"evaluate_model: protected column 'gender' is not in "
+                                         r"the data; its columns are \['age', "):
+        evaluate_model(NoProba(), small_test, protected="gender")
     with pytest.raises(TypeError, match=r"evaluate_model: data must be a govkit Dataset, got DataFrame"):
-        evaluate_model(NoProba(), small_test.frame, sensitive_features="sex")
+        evaluate_model(NoProba(), small_test.frame, protected="sex")
+    with pytest.raises(ValueError, match=r"evaluate_model: threshold=1.5 is outside \[0, 1\]"):
+        evaluate_model(NoProba(), small_test, protected="sex", threshold=1.5)
+    undeclared = small_test.replace(protected=())
+    with pytest.raises(ValueError, match=r"protected=None means the data's protected columns, "
+                                         r"but data declares none"):
+        evaluate_model(NoProba(), undeclared)

@@ -29,7 +29,7 @@ def _png(fig) -> bytes:
 
 @pytest.fixture(scope="module")
 def model(small_train):
-    return fit_mitigated_model("none", small_train)
+    return fit_mitigated_model("none", small_train, protected="sex")
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +51,8 @@ def test_parse_group_thresholds():
 
 def test_threshold_render_is_pure(threshold_data):
     inputs = (threshold_data.y_true.copy(), threshold_data.y_score.copy(),
-              threshold_data.sensitive.copy())
-    kwargs = {"threshold": 0.42, "sensitive": ("sex", "race"), "metric": "fpr",
+              threshold_data.sensitive_features.copy())
+    kwargs = {"threshold": 0.42, "protected": ("sex", "race"), "metric": "fpr",
               "group_thresholds": "Female × A=0.3"}
     first = render_threshold(threshold_data, **kwargs)
     second = render_threshold(threshold_data, **kwargs)
@@ -61,11 +61,11 @@ def test_threshold_render_is_pure(threshold_data):
     assert _png(first[2]) == _png(second[2])
     np.testing.assert_array_equal(threshold_data.y_true, inputs[0])
     np.testing.assert_array_equal(threshold_data.y_score, inputs[1])
-    pd.testing.assert_frame_equal(threshold_data.sensitive, inputs[2])
+    pd.testing.assert_frame_equal(threshold_data.sensitive_features, inputs[2])
 
 
 def test_threshold_render_responds_to_every_control(threshold_data):
-    base = {"threshold": 0.5, "sensitive": ("sex",), "metric": "tpr", "group_thresholds": ""}
+    base = {"threshold": 0.5, "protected": ("sex",), "metric": "tpr", "group_thresholds": ""}
     headline, table, fig = render_threshold(threshold_data, **base)
     plt.close(fig)
     assert "score ≥ 0.50" in headline and "demographic parity" in headline
@@ -80,16 +80,16 @@ def test_threshold_render_responds_to_every_control(threshold_data):
     assert per_group[1].data.loc["Female", "selection rate"] != table.data.loc["Female", "selection rate"]
     with pytest.raises(ValueError, match=r"'Martian' is not a group of sex"):
         render_threshold(threshold_data, **{**base, "group_thresholds": "Martian=0.2"})
-    with pytest.raises(ValueError, match=r"metric: 'auc' is not one of"):
+    with pytest.raises(ValueError, match=r"render_threshold: metric='auc' is not one of"):
         render_threshold(threshold_data, **{**base, "metric": "auc"})
 
 
 def test_threshold_panel(model, small_test, capsys):
     panel = threshold_panel(model, small_test, name="toy", n_boot=100)
     assert "govkit-primary" in panel.controls["threshold"]._dom_classes
-    assert [label for label, _ in panel.controls["sensitive"].options] == ["sex", "race", "sex × race"]
+    assert [label for label, _ in panel.controls["protected"].options] == ["sex", "race", "sex × race"]
     panel.set(threshold=0.6)
-    panel.set(sensitive=("sex", "race"), metric="precision")
+    panel.set(protected=("sex", "race"), metric="precision")
     assert "updated" in panel.status.value
     panel.set(group_thresholds="Nobody=0.3")
     assert "rejected the input" in panel.status.value
@@ -99,7 +99,8 @@ def test_threshold_panel(model, small_test, capsys):
 
 @pytest.fixture(scope="module")
 def sweep(small_train, small_test):
-    return mitigation_sweep(small_train, small_test, n_boot=100, grid_size=5, configurations=[
+    return mitigation_sweep(small_train, small_test, protected="sex", n_boot=100, grid_size=5,
+                            configurations=[
         ("none", None, None),
         ("threshold_optimizer", "equalized_odds", None),
         ("correlation_remover", None, "strong"),
@@ -127,7 +128,7 @@ def test_mitigation_render_new_configuration_and_notes(sweep, small_train, small
     assert "takes no fairness constraint" in summary
     assert any(t.get_text().startswith("your choice") for t in fig.axes[0].texts)
     plt.close(fig)
-    with pytest.raises(ValueError, match=r"method: 'magic' is not one of"):
+    with pytest.raises(ValueError, match=r"render_mitigation: method='magic' is not one of"):
         render_mitigation(sweep, small_train, small_test, method="magic",
                           constraint="demographic_parity", strength="weak")
 
@@ -140,3 +141,23 @@ def test_mitigation_panel(sweep, small_train, small_test, capsys):
     assert "updated" in panel.status.value
     assert panel.progress.layout.visibility == "hidden"
     capsys.readouterr()
+
+
+def test_threshold_panel_groupings_and_refusals(model, small_test):
+    panel = threshold_panel(model, small_test, protected="race", n_boot=20)
+    assert [label for label, _ in panel.controls["protected"].options] == ["race"]
+    with pytest.raises(ValueError, match=r"threshold_panel: protected column 'gender' is not in "
+                                         r"the data"):
+        threshold_panel(model, small_test, protected="gender")
+    with pytest.raises(TypeError, match=r"threshold_panel: test must be a govkit Dataset"):
+        threshold_panel(model, small_test.frame)
+    with pytest.raises(TypeError, match=r"threshold_panel: model object has no predict_proba"):
+        threshold_panel(object(), small_test)
+
+
+def test_mitigation_panel_offers_the_stage_vocabulary(sweep, small_train, small_test):
+    from govkit.fairness import FAIRNESS_CONSTRAINTS, MITIGATIONS
+
+    panel = mitigation_panel(sweep, small_train, small_test, n_boot=20)
+    assert [key for _, key in panel.controls["method"].options] == list(MITIGATIONS)
+    assert [key for _, key in panel.controls["constraint"].options] == list(FAIRNESS_CONSTRAINTS)
