@@ -45,9 +45,10 @@ from govkit.anonymization import (
     public_register,
     unsalted_hash,
 )
-from govkit.anonymization._anonymize import _Encoding
+from govkit.anonymization._encoding import Encoding
 from govkit.anonymization._hierarchies import default_hierarchies
 from govkit.anonymization._mondrian import mondrian
+from govkit.anonymization._requirements import Requirements
 from govkit.datasets import Dataset, add_synthetic_identifiers, load_adult
 from govkit.widgets import anonymization_panel
 
@@ -82,9 +83,10 @@ def synthetic_adult(rows: int, train: Dataset, seed: int = 0) -> Dataset:
 def bench_mondrian_adult(train: Dataset) -> None:
     heading("1. Mondrian on Adult train (32,561 rows, 8 quasi-identifiers), k=10")
     qis = list(train.quasi_identifiers)
-    encoding = _Encoding(train.frame, qis, default_hierarchies(train.frame, qis))
+    encoding = Encoding(train.frame, qis, default_hierarchies(train.frame, qis))
     codes = encoding.encode(train.frame)
-    core, tree = timed(lambda: mondrian(codes, encoding.positions, k=10, max_suppressed=325))
+    core, tree = timed(lambda: mondrian(codes, encoding.positions,
+                                        Requirements(k=10, max_suppressed=325)))
     full, (_, result) = timed(lambda: anonymize(train, k=10))
     print(f"partitioning (mondrian core):            {core * 1000:7.0f} ms  "
           f"({len(tree.leaves):,} classes)")
@@ -101,11 +103,11 @@ def bench_mondrian_scaling(train: Dataset) -> None:
     for rows in sizes:
         data = synthetic_adult(rows, train)
         qis = list(data.quasi_identifiers)
-        encoding = _Encoding(data.frame, qis, default_hierarchies(data.frame, qis))
+        encoding = Encoding(data.frame, qis, default_hierarchies(data.frame, qis))
         codes = encoding.encode(data.frame)
         repeat = 3 if rows <= 100_000 else 1
         core, tree = timed(lambda codes=codes, encoding=encoding, rows=rows: mondrian(
-            codes, encoding.positions, k=10, max_suppressed=int(0.01 * rows)), repeat)
+            codes, encoding.positions, Requirements(k=10, max_suppressed=int(0.01 * rows))), repeat)
         full, _ = timed(lambda data=data: anonymize(data, k=10), repeat)
         growth = "" if previous is None else f"  x{full / previous[1]:.1f} time for x{rows / previous[0]:.0f} rows"
         print(f"{rows:>10,} {core:>12.2f} {full:>12.2f} {len(tree.leaves):>9,} "
@@ -257,7 +259,7 @@ def naive_assess(frame: pd.DataFrame, qis: list[str], sensitive: str) -> dict:
 def bench_assess(train: Dataset) -> None:
     heading("5. assess vs a naive per-class Python loop (Adult train, raw: 19,805 classes)")
     qis = list(train.quasi_identifiers)
-    ours, result = timed(lambda: assess(train, sensitive="income"), 5)
+    ours, result = timed(lambda: assess(train, sensitive_column="income"), 5)
     naive, reference = timed(lambda: naive_assess(train.frame, qis, "income"), 1)
     assert result.k == reference["k"] and abs(result.t - reference["t"]) < 1e-9  # same numbers
     print(f"assess: {ours * 1000:.0f} ms; naive loop: {naive:.2f} s; ratio {naive / ours:.0f}x "

@@ -9,8 +9,9 @@
   (:class:`IntervalGeneralizer`, :class:`MappingGeneralizer`,
   :class:`HierarchyGeneralizer`).
 - :func:`anonymize`: Mondrian (``method="mondrian"``) or the exact full-domain
-  search (``method="global"``), with k, optional l (distinct or entropy) and t
-  (Earth Mover's Distance), and a suppression limit.
+  search (``method="global"``; the choices are :data:`ANONYMIZATION_METHODS`),
+  with k, optional l (distinct or entropy) and t (Earth Mover's Distance) of
+  the ``sensitive_column``, and a suppression limit.
 - :func:`assess`: k, l, t, class sizes, prosecutor/journalist/marketer risk,
   information loss; :func:`find_recodings` finds columns that leak a
   quasi-identifier.
@@ -26,7 +27,7 @@ column names and fingerprints, never rows, identifier values or keys.
 
 ``anonymize`` (from :func:`anonymize`)
     parameters: ``method``, ``quasi_identifiers``, ``k``, ``l``, ``diversity``,
-    ``t``, ``sensitive``, ``max_suppression``, ``numeric_release``,
+    ``t``, ``sensitive_column``, ``max_suppression``, ``numeric_release``,
     ``hierarchies`` (column -> description), ``identifiers`` (``dropped`` or
     ``pseudonymized`` columns and ``key_source``), ``recoded_columns``,
     ``recoded_columns_dropped``, ``random_state``.
@@ -42,7 +43,7 @@ column names and fingerprints, never rows, identifier values or keys.
     search also ``levels`` (column -> level name), ``nodes_evaluated``,
     ``lattice_size``.
 ``assess`` (from :func:`assess` with ``ledger=``)
-    parameters: ``quasi_identifiers``, ``sensitive``, ``risk_threshold``,
+    parameters: ``quasi_identifiers``, ``sensitive_column``, ``risk_threshold``,
     ``population_given``; inputs: ``frame``; metrics: as ``anonymize``'s
     measurement keys (``rows`` ... ``suppressed_rows``).
 ``pseudonymize``
@@ -60,8 +61,9 @@ column names and fingerprints, never rows, identifier values or keys.
     ``register_size``, ``matched``, ``unique_matches``, ``reidentified``,
     ``reidentified_share``, ``unique_share``, ``average_candidates``.
 ``fit_anonymized_model``
-    parameters: ``k``, ``kind``, ``method``, ``quasi_identifiers``,
-    ``random_state`` and the anonymization options (``l``, ``t``,
+    parameters: ``k``, ``kind``, ``method``, ``quasi_identifiers`` (those that
+    are model features), ``quasi_identifiers_not_features`` (only when some
+    are not), ``random_state`` and the anonymization options (``l``, ``t``,
     ``diversity``, ``max_suppression``, ``hierarchies`` as fingerprints,
     ``numeric_release``); inputs: ``train``; metrics: as ``anonymize``.
     When the model learnt from a sample of a release larger than
@@ -69,60 +71,57 @@ column names and fingerprints, never rows, identifier values or keys.
     ``release_rows``, ``sample`` (how it was drawn).
 ``utility`` (from :func:`compare_utility`)
     parameters: ``kind``, ``ks``, ``methods``, ``quasi_identifiers``,
-    ``random_state`` and the anonymization options; inputs: ``train``,
+    ``quasi_identifiers_not_features`` (as above), ``random_state`` and the
+    anonymization options; inputs: ``train``,
     ``test``; metrics: ``raw_accuracy``, ``raw_auc``, ``models`` (a list of
     ``{method, k, accuracy, auc, information_loss, suppressed_share}``,
     plus ``sampled_rows`` and ``release_rows`` for a model that learnt from
     a sample, in which case the parameters add ``max_rows``).
 """
 
-from ._anonymize import METHODS, NUMERIC_RELEASES, AnonymizationResult, anonymize
-from ._assess import Assessment, RiskSummary, assess, find_recodings
+import warnings as _warnings
+
+from ._anonymize import anonymize
+from ._assess import Assessment, assess, find_recodings
 from ._explore import AnonymizationExplorer, Snapshot
+from ._generalizers import HierarchyGeneralizer, IntervalGeneralizer, MappingGeneralizer
 from ._hierarchies import (
     ADULT_HIERARCHIES,
     FlatHierarchy,
     Hierarchy,
-    HierarchyGeneralizer,
-    IntervalGeneralizer,
     IntervalHierarchy,
-    MappingGeneralizer,
     MappingHierarchy,
     MaskingHierarchy,
     default_hierarchies,
 )
 from ._identifiers import (
-    KEY_VARIABLE,
-    DictionaryAttackResult,
     dictionary_attack,
     drop_identifiers,
     national_id_candidates,
     pseudonymize,
     unsalted_hash,
 )
-from ._linkage import LinkageResult, linkage_attack, public_register
+from ._linkage import linkage_attack, public_register
 from ._model import AnonymizedClassifier, compare_utility, fit_anonymized_model, plot_utility
+from ._request import ANONYMIZATION_METHODS, NUMERIC_RELEASES
+from ._result import AnonymizationResult
 
 __all__ = [
     "ADULT_HIERARCHIES",
-    "KEY_VARIABLE",
-    "METHODS",
+    "ANONYMIZATION_METHODS",
     "NUMERIC_RELEASES",
     "AnonymizationExplorer",
     "AnonymizationResult",
     "AnonymizedClassifier",
     "Assessment",
-    "DictionaryAttackResult",
     "FlatHierarchy",
     "Hierarchy",
     "HierarchyGeneralizer",
     "IntervalGeneralizer",
     "IntervalHierarchy",
-    "LinkageResult",
     "MappingGeneralizer",
     "MappingHierarchy",
     "MaskingHierarchy",
-    "RiskSummary",
     "Snapshot",
     "anonymize",
     "assess",
@@ -139,3 +138,15 @@ __all__ = [
     "public_register",
     "unsalted_hash",
 ]
+
+_RENAMED = {"METHODS": "ANONYMIZATION_METHODS"}
+
+
+def __getattr__(name: str):
+    """Old names of renamed constants: they work for one more release, with a FutureWarning."""
+    if name in _RENAMED:
+        _warnings.warn(
+            f"govkit.anonymization.{name} is now {_RENAMED[name]}; the old name will be removed "
+            "in the next release.", FutureWarning, stacklevel=2)
+        return globals()[_RENAMED[name]]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

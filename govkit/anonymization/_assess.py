@@ -43,6 +43,7 @@ classes).
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,15 +51,35 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._checks import as_frame, check_quasi_identifiers
+from govkit._validation import renamed_keywords
+from govkit.datasets import as_frame
 
-__all__ = ["Assessment", "RiskSummary", "assess", "find_recodings"]
-
-BAD_THRESHOLD = (
-    "assess: risk_threshold={value!r} must be a probability in (0, 1]; records whose "
-    "re-identification risk exceeds it count as at risk (0.2 means classes of fewer than 5)."
+from ._checks import (
+    RENAMED_ATTRIBUTE,
+    check_interval_why,
+    check_quasi_identifiers,
+    check_sensitive,
 )
-BAD_K = "assess: k={value!r} must be a whole number >= 1 (the k the release was meant to meet)."
+
+__all__ = ["Assessment", "RiskSummary", "assess", "find_recodings", "measure"]
+
+THRESHOLD_WHY = (
+    "Records whose re-identification risk exceeds risk_threshold count as at risk (0.2 means "
+    "classes of fewer than 5)."
+)
+K_WHY = "k is the smallest class size the release was meant to meet."
+T_REFERENCE_ALONE = (
+    "assess: t_reference was given without sensitive_column; t is measured on the sensitive "
+    "column, so pass sensitive_column='<column>' too."
+)
+T_REFERENCE_TYPE = (
+    "assess: t_reference must be a pandas Series (value -> share), got {kind}; e.g. "
+    "data[sensitive_column].value_counts(normalize=True)."
+)
+T_REFERENCE_VALUES = (
+    "assess: t_reference has no share for sensitive value(s) {values}; pass the distribution of "
+    "the data the release came from."
+)
 ORIGINAL_INDEX = (
     "assess: original must hold every row of frame under the same index labels (rows of "
     "original missing from frame count as suppressed); {count} index label(s) of frame, e.g. "
@@ -113,7 +134,7 @@ class Assessment:
     k : int
         Size of the smallest class.
     l_distinct : int or None
-        Fewest distinct sensitive values in a class (``None`` without ``sensitive``).
+        Fewest distinct sensitive values in a class (``None`` without ``sensitive_column``).
     l_entropy : float or None
         ``exp`` of the smallest class entropy.
     t : float or None
@@ -131,7 +152,8 @@ class Assessment:
     suppressed : int
         Rows of ``original`` absent from the frame (0 without ``original``).
     quasi_identifiers : tuple of str
-    sensitive : str or None
+    sensitive_column : str or None
+        The column whose diversity and closeness were measured.
     unique_share : float
         Share of records that are alone in their class (sample uniques).
     homogeneous_share : float or None
@@ -155,9 +177,15 @@ class Assessment:
     average_class_size: float
     suppressed: int
     quasi_identifiers: tuple[str, ...]
-    sensitive: str | None
+    sensitive_column: str | None
     unique_share: float
     homogeneous_share: float | None = None
+
+    @property
+    def sensitive(self) -> str | None:
+        """Deprecated name of :attr:`sensitive_column` (one more release, with a FutureWarning)."""
+        warnings.warn(RENAMED_ATTRIBUTE.format(owner="Assessment"), FutureWarning, stacklevel=2)
+        return self.sensitive_column
 
     def to_metrics(self) -> dict[str, Any]:
         """The measures as a flat dict of plain numbers (what the ledger records)."""
@@ -198,10 +226,10 @@ class Assessment:
         ]
         if self.l_distinct is not None:
             rows += [
-                (f"distinct l ({self.sensitive})", f"{self.l_distinct}"),
-                (f"entropy l ({self.sensitive})", f"{self.l_entropy:.3f}"),
-                (f"t, largest EMD ({self.sensitive})", f"{self.t:.3f}"),
-                (f"records in classes with one {self.sensitive} value",
+                (f"distinct l ({self.sensitive_column})", f"{self.l_distinct}"),
+                (f"entropy l ({self.sensitive_column})", f"{self.l_entropy:.3f}"),
+                (f"t, largest EMD ({self.sensitive_column})", f"{self.t:.3f}"),
+                (f"records in classes with one {self.sensitive_column} value",
                  pct(self.homogeneous_share)),
             ]
         rows += [
@@ -331,18 +359,18 @@ def column_loss(released: pd.Series, original: pd.Series,
     return (covered[codes] - 1) / (domain - 1)
 
 
+@renamed_keywords(sensitive="sensitive_column")
 def assess(
     frame,
     *,
     quasi_identifiers: Sequence[str] | None = None,
-    sensitive: str | None = None,
+    sensitive_column: str | None = None,
     original: pd.DataFrame | None = None,
     population: pd.DataFrame | None = None,
     k: int | None = None,
     risk_threshold: float = 0.2,
     t_reference: pd.Series | None = None,
     ledger=None,
-    _classes: tuple[np.ndarray, int] | None = None,
 ) -> Assessment:
     """Measure k, l, t, class sizes, re-identification risk and information loss of a frame.
 
@@ -352,8 +380,9 @@ def assess(
         The release (or the raw data, to measure the risk before anonymizing).
     quasi_identifiers : list of str
         Columns an attacker could know. Defaults to a Dataset's quasi-identifiers.
-    sensitive : str, optional
-        Column whose diversity (l) and closeness (t) to measure.
+    sensitive_column : str, optional
+        Column whose diversity (l) and closeness (t) to measure (formerly
+        ``sensitive=``, which still works in this release with a FutureWarning).
     original : DataFrame, optional
         The data before generalization, with the same index labels; enables
         information loss, and its rows missing from ``frame`` count as suppressed.
@@ -383,35 +412,66 @@ def assess(
     >>> from govkit.anonymization import assess
     >>> frame = pd.DataFrame({"age": ["[30, 40)"] * 3 + ["[40, 50)"] * 2,
     ...                       "income": ["low", "high", "low", "low", "high"]})
-    >>> result = assess(frame, quasi_identifiers=["age"], sensitive="income")
+    >>> result = assess(frame, quasi_identifiers=["age"], sensitive_column="income")
     >>> result.k, result.l_distinct, result.prosecutor.highest
     (2, 2, 0.5)
     """
-    frame, dataset = as_frame(frame, "assess")
+    frame, dataset = as_frame(frame, func="assess", param="frame")
     if quasi_identifiers is None and dataset is not None:
         quasi_identifiers = dataset.quasi_identifiers
     qis = check_quasi_identifiers(
         frame, quasi_identifiers if quasi_identifiers is not None else (), "assess",
         why="" if quasi_identifiers is not None else " (and frame is not a Dataset with them)",
     )
-    if sensitive is not None:
-        from ._checks import check_sensitive
-
-        sensitive = check_sensitive(frame, sensitive, qis, "assess", "measuring l and t")
-    if isinstance(risk_threshold, bool) or not isinstance(risk_threshold, (int, float)) or not (
-        0 < risk_threshold <= 1
-    ):
-        raise ValueError(BAD_THRESHOLD.format(value=risk_threshold))
-    if k is not None and (isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1):
-        raise ValueError(BAD_K.format(value=k))
-    if t_reference is not None and sensitive is None:
-        raise ValueError(
-            "assess: t_reference was given without sensitive; t is measured on the sensitive "
-            "column, so pass sensitive='<column>' too."
+    if sensitive_column is not None:
+        sensitive_column = check_sensitive(frame, sensitive_column, qis, "assess",
+                                           "measuring l and t")
+    risk_threshold = check_interval_why(risk_threshold, param="risk_threshold", func="assess",
+                                        low=0, high=1, low_open=True, example=0.2,
+                                        why=THRESHOLD_WHY)
+    if k is not None:
+        k = check_interval_why(k, param="k", func="assess", low=1, integer=True, example=5,
+                               why=K_WHY)
+    if t_reference is not None and sensitive_column is None:
+        raise ValueError(T_REFERENCE_ALONE)
+    result = measure(frame, qis, sensitive_column, original=original, population=population,
+                     k=k, risk_threshold=risk_threshold, t_reference=t_reference)
+    if ledger is not None:
+        ledger.append(
+            "anonymization",
+            "assess",
+            parameters={
+                "quasi_identifiers": list(qis),
+                "sensitive_column": sensitive_column,
+                "risk_threshold": float(risk_threshold),
+                "population_given": population is not None,
+            },
+            inputs={"frame": frame},
+            metrics=result.to_metrics(),
         )
+    return result
 
-    if _classes is not None:  # the caller knows the classes (a Mondrian release: its leaves)
-        ids, n_classes = _classes
+
+def measure(
+    frame: pd.DataFrame,
+    qis: tuple[str, ...],
+    sensitive_column: str | None,
+    *,
+    original: pd.DataFrame | None = None,
+    population: pd.DataFrame | None = None,
+    k: int | None = None,
+    risk_threshold: float = 0.2,
+    t_reference: pd.Series | None = None,
+    classes: tuple[np.ndarray, int] | None = None,
+) -> Assessment:
+    """:func:`assess` on checked arguments; ``classes`` may give the rows' class ids and count.
+
+    :func:`anonymize` passes Mondrian's leaves as ``classes`` (distinct leaves
+    release distinct values, so they are the equivalence classes) instead of
+    grouping the released values again.
+    """
+    if classes is not None:
+        ids, n_classes = classes
     else:
         ids, n_classes = group_ids([frame[c].to_numpy(dtype=object) for c in qis])
     sizes = np.bincount(ids, minlength=n_classes)
@@ -419,11 +479,12 @@ def assess(
     prosecutor = _risk(per_record, risk_threshold)
 
     l_distinct = l_entropy = t = homogeneous = None
-    if sensitive is not None:
+    if sensitive_column is not None:
         if t_reference is not None:
-            codes, n_values, ordered, reference = _with_reference(frame[sensitive], t_reference)
+            codes, n_values, ordered, reference = _with_reference(frame[sensitive_column],
+                                                                  t_reference)
         else:
-            codes, n_values, ordered = sensitive_codes(frame[sensitive])
+            codes, n_values, ordered = sensitive_codes(frame[sensitive_column])
             reference = np.bincount(codes, minlength=n_values) / len(codes)
         hist = np.bincount(ids * n_values + codes, minlength=n_values * n_classes).reshape(
             n_classes, n_values
@@ -453,7 +514,7 @@ def assess(
     counts = pd.Series(sizes).value_counts().sort_index()
     counts.index.name = "class size"
     counts.name = "classes"
-    result = Assessment(
+    return Assessment(
         rows=len(frame),
         classes=int(n_classes),
         k=achieved_k,
@@ -469,24 +530,10 @@ def assess(
         average_class_size=float(len(frame) / n_classes / target_k),
         suppressed=int(suppressed),
         quasi_identifiers=qis,
-        sensitive=sensitive,
+        sensitive_column=sensitive_column,
         unique_share=float((sizes[ids] == 1).mean()),
         homogeneous_share=homogeneous,
     )
-    if ledger is not None:
-        ledger.append(
-            "anonymization",
-            "assess",
-            parameters={
-                "quasi_identifiers": list(qis),
-                "sensitive": sensitive,
-                "risk_threshold": float(risk_threshold),
-                "population_given": population is not None,
-            },
-            inputs={"frame": frame},
-            metrics=result.to_metrics(),
-        )
-    return result
 
 
 def _with_reference(values: pd.Series, shares: pd.Series):
@@ -496,16 +543,10 @@ def _with_reference(values: pd.Series, shares: pd.Series):
     class then has 0 there), so the distance is measured on the full scale.
     """
     if not isinstance(shares, pd.Series):
-        raise TypeError(
-            f"assess: t_reference must be a pandas Series (value -> share), got "
-            f"{type(shares).__name__}; e.g. data[sensitive].value_counts(normalize=True)."
-        )
+        raise TypeError(T_REFERENCE_TYPE.format(kind=type(shares).__name__))
     missing = pd.Index(pd.unique(values)).difference(shares.index)
     if len(missing):
-        raise ValueError(
-            f"assess: t_reference has no share for sensitive value(s) {list(missing[:5])}; pass "
-            "the distribution of the data the release came from."
-        )
+        raise ValueError(T_REFERENCE_VALUES.format(values=list(missing[:5])))
     ordered = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
     if ordered:
         order = np.unique(np.concatenate([values.to_numpy(dtype=float),
@@ -596,7 +637,7 @@ def find_recodings(frame, *, quasi_identifiers: Sequence[str] | None = None) -> 
     >>> find_recodings(load_adult())
     {'education-num': 'education'}
     """
-    frame, dataset = as_frame(frame, "find_recodings")
+    frame, dataset = as_frame(frame, func="find_recodings", param="frame")
     if quasi_identifiers is None and dataset is not None:
         quasi_identifiers = dataset.quasi_identifiers
     qis = check_quasi_identifiers(frame, quasi_identifiers or (), "find_recodings")

@@ -3,6 +3,14 @@
 Every check names the parameter or column, the value received and the fix, so
 that a wrong call fails on the caller's line with a sentence, not a pandas
 traceback from deep inside an algorithm.
+
+The generic checks are govkit's one layer (:mod:`govkit._validation` for
+random_state, choices and intervals; :func:`govkit.datasets.as_frame` for a
+Dataset or a DataFrame). What stays here is anonymization's own vocabulary:
+k (bounded by the rows), l (bounded by the sensitive column), t, the
+suppression limit, the quasi-identifier and sensitive columns, with messages
+that say what the privacy model needs. :func:`check_choice_why` adds such a
+reason to a generic choice check.
 """
 
 from __future__ import annotations
@@ -15,21 +23,30 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from govkit.datasets import Dataset
+from govkit._validation import check_choice, check_interval
 
 __all__ = [
-    "as_frame",
+    "DIVERSITIES",
+    "DIVERSITY_WHY",
+    "RENAMED_ATTRIBUTE",
+    "check_choice_why",
+    "check_interval_why",
     "check_k",
     "check_l",
     "check_max_suppression",
     "check_quasi_identifiers",
     "check_sensitive",
     "check_t",
+    "sklearn_seed",
 ]
 
-NOT_DATA = (
-    "{func}: data must be a govkit Dataset or a pandas DataFrame, got {kind}; load it with "
-    "govkit.datasets.load_adult() or govkit.datasets.from_csv(path, ...)."
+#: The two kinds of l-diversity: count distinct sensitive values, or exp(entropy).
+DIVERSITIES = ("distinct", "entropy")
+
+RENAMED_ATTRIBUTE = (
+    "{owner}.sensitive is now {owner}.sensitive_column (govkit's one vocabulary: "
+    "sensitive_features are group values, the l-diversity/t-closeness column is "
+    "sensitive_column); .sensitive still works in this release and will be removed in the next."
 )
 NO_QUASI_IDENTIFIERS = (
     "{func}: quasi_identifiers is empty{why}; pass the columns an attacker could know, e.g. "
@@ -79,8 +96,8 @@ L_NEEDS_INTEGER = (
     "{func}: distinct l-diversity counts values, so l must be a whole number, got {value!r}; "
     "pass e.g. l=2, or use diversity='entropy' for a fractional l."
 )
-BAD_DIVERSITY = (
-    "{func}: diversity={value!r} is not 'distinct' or 'entropy'; pass one of them."
+DIVERSITY_WHY = (
+    "'distinct' counts the sensitive values of a class, 'entropy' requires exp(entropy) >= l."
 )
 T_RANGE = (
     "{func}: t={value!r} is outside (0, 1]; t is the largest allowed Earth Mover's Distance "
@@ -92,11 +109,11 @@ SUPPRESSION_RANGE = (
     "for at most 1%); pass 0 to forbid suppression."
 )
 SENSITIVE_NEEDED = (
-    "{func}: {what} needs a sensitive attribute; pass sensitive='<column>' (for a Dataset it "
-    "defaults to the target)."
+    "{func}: {what} needs a sensitive attribute; pass sensitive_column='<column>' (for a Dataset "
+    "it defaults to the target)."
 )
 SENSITIVE_NOT_IN_FRAME = (
-    "{func}: sensitive column {column!r} is not in the data{hint}. Columns: {available}. Fix "
+    "{func}: sensitive_column={column!r} is not in the data{hint}. Columns: {available}. Fix "
     "the name."
 )
 SENSITIVE_MISSING = (
@@ -116,13 +133,28 @@ def _shown(values: Iterable[Any], limit: int = 12) -> str:
     return text + (f", ... ({len(values) - limit} more)" if len(values) > limit else "")
 
 
-def as_frame(data: Any, func: str) -> tuple[pd.DataFrame, Dataset | None]:
-    """Return ``(frame, dataset_or_None)`` for a Dataset or a DataFrame; refuse anything else."""
-    if isinstance(data, Dataset):
-        return data.frame, data
-    if isinstance(data, pd.DataFrame):
-        return data, None
-    raise TypeError(NOT_DATA.format(func=func, kind=type(data).__name__))
+def check_choice_why(value: Any, options: Iterable[str], *, param: str, func: str, why: str) -> str:
+    """:func:`govkit._validation.check_choice`, its message followed by ``why`` (what each option does)."""
+    try:
+        return check_choice(value, options, param=param, func=func)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"{error} {why}") from None
+
+
+def check_interval_why(value: Any, *, why: str, **interval: Any) -> float | int:
+    """:func:`govkit._validation.check_interval`, its message followed by ``why`` (what the number means)."""
+    try:
+        return check_interval(value, **interval)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"{error} {why}") from None
+
+
+def sklearn_seed(random_state: Any) -> Any:
+    """A checked ``random_state`` as scikit-learn takes it: a numpy Generator gives a seed drawn
+    from it (scikit-learn takes None, an int or a RandomState, not a Generator)."""
+    if isinstance(random_state, np.random.Generator):
+        return int(random_state.integers(2**31 - 1))
+    return random_state
 
 
 def check_quasi_identifiers(
@@ -171,31 +203,30 @@ def check_k(k: Any, rows: int, func: str) -> int:
 
 
 def check_sensitive(
-    frame: pd.DataFrame, sensitive: Any, quasi_identifiers: tuple[str, ...], func: str, what: str
+    frame: pd.DataFrame, column: Any, quasi_identifiers: tuple[str, ...], func: str, what: str
 ) -> str:
     """Validate the sensitive column name (present, complete, not a quasi-identifier)."""
-    if sensitive is None:
+    if column is None:
         raise ValueError(SENSITIVE_NEEDED.format(func=func, what=what))
     available = [str(c) for c in frame.columns]
-    if not isinstance(sensitive, str) or sensitive not in frame.columns:
+    if not isinstance(column, str) or column not in frame.columns:
         raise ValueError(
             SENSITIVE_NOT_IN_FRAME.format(
-                func=func, column=sensitive, hint=_close(str(sensitive), available),
+                func=func, column=column, hint=_close(str(column), available),
                 available=_shown(available, 20),
             )
         )
-    if sensitive in quasi_identifiers:
-        raise ValueError(QI_IS_SENSITIVE.format(func=func, column=sensitive))
-    missing = int(frame[sensitive].isna().sum())
+    if column in quasi_identifiers:
+        raise ValueError(QI_IS_SENSITIVE.format(func=func, column=column))
+    missing = int(frame[column].isna().sum())
     if missing:
-        raise ValueError(SENSITIVE_MISSING.format(func=func, column=sensitive, count=missing))
-    return sensitive
+        raise ValueError(SENSITIVE_MISSING.format(func=func, column=column, count=missing))
+    return column
 
 
 def check_l(l: Any, diversity: str, values: pd.Series, column: str, func: str) -> float | None:  # noqa: E741
     """Validate l against the sensitive column; ``None`` means no l-diversity."""
-    if diversity not in ("distinct", "entropy"):
-        raise ValueError(BAD_DIVERSITY.format(func=func, value=diversity))
+    check_choice_why(diversity, DIVERSITIES, param="diversity", func=func, why=DIVERSITY_WHY)
     if l is None:
         return None
     if isinstance(l, bool) or not isinstance(l, (int, float, np.integer, np.floating)):

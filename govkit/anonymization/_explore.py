@@ -32,20 +32,20 @@ import scipy.sparse as sp
 from sklearn.linear_model import SGDClassifier
 from sklearn.metrics import accuracy_score, roc_auc_score
 
-from govkit.datasets import Dataset
+from govkit._validation import check_random_state
+from govkit.datasets import Dataset, check_dataset
 
-from ._anonymize import AnonymizationResult, _execute, _sensitive_model, _validate_request
+from ._anonymize import execute
 from ._assess import Assessment, assess, find_recodings
+from ._checks import sklearn_seed
 from ._hierarchies import default_hierarchies
 from ._linkage import LinkageResult, linkage_attack, linkage_from_release
+from ._request import Request, requirements_for, validate_request
+from ._result import AnonymizationResult
 from ._search import Lattice
 
 __all__ = ["AnonymizationExplorer", "Snapshot"]
 
-NOT_A_DATASET = (
-    "AnonymizationExplorer: {name} must be a govkit Dataset, got {kind}; load it with "
-    "govkit.datasets.load_adult() (and add_synthetic_identifiers for the linkage attack)."
-)
 TEST_COLUMNS = (
     "AnonymizationExplorer: test lacks the feature column(s) {columns} of data; score on a "
     "split with the same columns (e.g. add_synthetic_identifiers(load_adult('test'), "
@@ -87,7 +87,7 @@ class Snapshot:
 class _LiveModel:
     """Sparse one-hot features per column and an SGD logistic regression over them."""
 
-    def __init__(self, train: Dataset, test: Dataset, columns: Sequence[str], random_state: int):
+    def __init__(self, train: Dataset, test: Dataset, columns: Sequence[str], random_state):
         self.columns = list(columns)
         self.random_state = random_state
         self.y_train = train.y.to_numpy()
@@ -187,7 +187,7 @@ class _LiveModel:
         y = self.y_train if rows is None else self.y_train[rows]
         # averaged SGD: three passes reach what plain SGD needs dozens of passes for
         model = SGDClassifier(loss="log_loss", alpha=1e-4, max_iter=3, tol=None, average=True,
-                              random_state=self.random_state)
+                              random_state=sklearn_seed(self.random_state))
         model.fit(X_train, y)
         score = model.decision_function(X_test)
         return {
@@ -207,7 +207,8 @@ class AnonymizationExplorer:
         Raw test records with the same feature columns, for the live utility.
     register : DataFrame, optional
         A public register (:func:`public_register`) for the linkage attack.
-    random_state : int
+    random_state : None, int, numpy Generator or RandomState
+        Seeds the shuffle of the released rows and the live model.
 
     Examples
     --------
@@ -220,14 +221,13 @@ class AnonymizationExplorer:
     """
 
     def __init__(self, data: Dataset, *, test: Dataset | None = None,
-                 register: pd.DataFrame | None = None, random_state: int = 0) -> None:
-        if not isinstance(data, Dataset):
-            raise TypeError(NOT_A_DATASET.format(name="data", kind=type(data).__name__))
-        if test is not None and not isinstance(test, Dataset):
-            raise TypeError(NOT_A_DATASET.format(name="test", kind=type(test).__name__))
+                 register: pd.DataFrame | None = None, random_state=0) -> None:
+        data = check_dataset(data, func="AnonymizationExplorer")
+        if test is not None:
+            test = check_dataset(test, func="AnonymizationExplorer", param="test")
         self.data = data
         self.register = register
-        self.random_state = random_state
+        self.random_state = check_random_state(random_state, func="AnonymizationExplorer")
         self.hierarchies = default_hierarchies(data.frame, data.quasi_identifiers)
         self.recodings = find_recodings(data)
         self._lattices: dict[tuple[str, ...], Lattice] = {}
@@ -252,7 +252,8 @@ class AnonymizationExplorer:
 
     def _raw_view(self, qis: tuple[str, ...]):
         if qis not in self._raw:
-            raw = assess(self.data.frame, quasi_identifiers=qis, sensitive=self.data.target)
+            raw = assess(self.data.frame, quasi_identifiers=qis,
+                         sensitive_column=self.data.target)
             linkage = None
             if self.register is not None:
                 frame = self.data.frame.drop(columns=list(self.data.identifiers))
@@ -261,13 +262,13 @@ class AnonymizationExplorer:
             self._raw[qis] = (raw, linkage)
         return self._raw[qis]
 
-    def _lattice(self, request) -> Lattice:
+    def _lattice(self, request: Request) -> Lattice:
+        """The quasi-identifiers' lattice, kept with the target's statistics for any later l or t."""
         qis = request.quasi_identifiers
         if qis not in self._lattices:
-            codes, n_values, reference, ordered = _sensitive_model(request)
             self._lattices[qis] = Lattice(
-                request.frame, request.hierarchies, sensitive=codes, n_values=n_values,
-                reference=reference, ordered=ordered, cache=True,
+                request.frame, request.hierarchies, requirements_for(request, keep_sensitive=True),
+                cache=True,
             )
         return self._lattices[qis]
 
@@ -298,8 +299,8 @@ class AnonymizationExplorer:
         if key in self._memo:
             self._memo.move_to_end(key)
             return self._memo[key]
-        request = _validate_request(
-            self.data, quasi_identifiers=qis, k=k, l=l, t=t, sensitive=None, method=method,
+        request = validate_request(
+            self.data, quasi_identifiers=qis, k=k, l=l, t=t, sensitive_column=None, method=method,
             max_suppression=max_suppression, diversity="distinct",
             hierarchies=self.hierarchies,
             numeric_release="range", identifiers="drop", drop_recodings=True,
@@ -308,7 +309,7 @@ class AnonymizationExplorer:
         )
         self._checked.add(qis)
         lattice = self._lattice(request) if method == "global" else None
-        released, result = _execute(request, lattice=lattice, recodings=self.recodings,
+        released, result = execute(request, lattice=lattice, recodings=self.recodings,
                                     encodings=self._encodings,
                                     columns=[*qis, self.data.target],
                                     label_cache=self._train_labels)
@@ -325,19 +326,7 @@ class AnonymizationExplorer:
             if self._raw_utility is None:
                 self._raw_utility = self._live.score()
             raw_utility = self._raw_utility
-            rows = self.data.frame.index.get_indexer(result.source_index)
-            model = result.release_model
-            train_codes = model.label_codes()[rows]
-            test_frame = self.test.frame.loc[:, list(qis)]
-            if method == "mondrian":  # the test split's codes depend only on the encoding
-                if qis not in self._test_codes:
-                    self._test_codes[qis] = model.encoding.encode(test_frame)
-                test_codes = model.codes_for(test_frame, self._test_codes[qis])
-            else:
-                test_codes = model.codes_for(test_frame, cache=self._test_labels)
-            generalized = {c: (train_codes[:, j], test_codes[:, j])
-                           for j, c in enumerate(qis) if c in self._live.columns}
-            utility = self._live.score(rows, generalized)
+            utility = self._live_utility(result)
         columns = [*qis, self.data.target]
         snapshot = Snapshot(
             settings={"quasi_identifiers": qis, "method": method, "k": int(k), "l": l, "t": t,
@@ -354,3 +343,20 @@ class AnonymizationExplorer:
         if len(self._memo) > _MEMO_SIZE:
             self._memo.popitem(last=False)
         return snapshot
+
+    def _live_utility(self, result: AnonymizationResult) -> dict:
+        """The live model trained on the release's rows and scored on the generalized test split."""
+        qis = result.quasi_identifiers
+        rows = self.data.frame.index.get_indexer(result.source_index)
+        model = result.release_model
+        train_codes = model.label_codes()[rows]
+        test_frame = self.test.frame.loc[:, list(qis)]
+        if result.method == "mondrian":  # the test split's codes depend only on the encoding
+            if qis not in self._test_codes:
+                self._test_codes[qis] = model.encoding.encode(test_frame)
+            test_codes = model.codes_for(test_frame, encoded=self._test_codes[qis])
+        else:
+            test_codes = model.codes_for(test_frame, cache=self._test_labels)
+        generalized = {c: (train_codes[:, j], test_codes[:, j])
+                       for j, c in enumerate(qis) if c in self._live.columns}
+        return self._live.score(rows, generalized)

@@ -1,4 +1,4 @@
-"""Generalization hierarchies and the scikit-learn transformers that apply them.
+"""Generalization hierarchies, Adult's defaults, and their validation against data.
 
 A *generalization* replaces a value by a less precise one that still tells the
 truth: age 37 becomes ``[35, 40)``, ``Masters`` becomes ``Graduate degree``,
@@ -10,7 +10,7 @@ together when it splits.
 
 ARX and sdcMicro describe hierarchies as tables (Java/R objects); no Python
 library ships composable, validated ones that work as scikit-learn
-transformers, hence this module.
+transformers (:mod:`._generalizers`), hence this module.
 """
 
 from __future__ import annotations
@@ -24,20 +24,20 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
 
 __all__ = [
     "ADULT_HIERARCHIES",
     "FlatHierarchy",
     "Hierarchy",
-    "HierarchyGeneralizer",
-    "IntervalGeneralizer",
     "IntervalHierarchy",
-    "MappingGeneralizer",
     "MappingHierarchy",
     "MaskingHierarchy",
+    "check_hierarchies",
+    "check_level",
+    "check_number",
     "default_hierarchies",
+    "format_number",
+    "interval_labels",
 ]
 
 SUPPRESSED = "*"
@@ -95,19 +95,34 @@ MISSING_HIERARCHY = (
 )
 
 
-def _fmt(x: float) -> str:
+def format_number(x: float) -> str:
     """A number as short text: 25 not 25.0, 2.5 as 2.5."""
     x = float(x)
     return str(int(x)) if x.is_integer() else f"{x:g}"
 
 
-def _check_number(value: Any, name: str, where: str, *, positive: bool = False) -> float:
+def check_number(value: Any, name: str, where: str, *, positive: bool = False) -> float:
+    """A finite number (``positive``: > 0) as float; the messages name ``where`` and ``name``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
         raise TypeError(BAD_WIDTH.format(where=where, value=value) if name == "width" else
                         f"{where}: {name}={value!r} must be a finite number.")
     if positive and value <= 0:
         raise ValueError(BAD_WIDTH.format(where=where, value=value))
     return float(value)
+
+
+def check_level(hierarchy: Hierarchy, level: Any, column: str, where: str) -> int:
+    """``level`` as an int if it is a level of ``hierarchy``; otherwise name the levels there are."""
+    if isinstance(level, bool) or not isinstance(level, (int, np.integer)) or not (
+        0 <= level < hierarchy.n_levels
+    ):
+        raise ValueError(
+            BAD_LEVEL.format(
+                where=where, level=level, column=column, top=hierarchy.n_levels - 1,
+                names=", ".join(hierarchy.level_names),
+            )
+        )
+    return int(level)
 
 
 # -- hierarchies ----------------------------------------------------------------------
@@ -160,15 +175,7 @@ class Hierarchy:
             Name used in error messages (defaults to ``values.name``).
         """
         column = column if column is not None else str(values.name)
-        if isinstance(level, bool) or not isinstance(level, (int, np.integer)) or not (
-            0 <= level < self.n_levels
-        ):
-            raise ValueError(
-                BAD_LEVEL.format(
-                    where="Hierarchy.generalize", level=level, column=column,
-                    top=self.n_levels - 1, names=", ".join(self.level_names),
-                )
-            )
+        check_level(self, level, column, "Hierarchy.generalize")
         if level == 0:
             return values.copy()
         if level == self.n_levels - 1:
@@ -253,17 +260,17 @@ class IntervalHierarchy(Hierarchy):
     ) -> None:
         where = "IntervalHierarchy"
         try:
-            widths = tuple(_check_number(w, "width", where, positive=True) for w in widths)
+            widths = tuple(check_number(w, "width", where, positive=True) for w in widths)
         except TypeError:
             raise TypeError(BAD_WIDTHS.format(where=where, value=widths)) from None
         if not widths or any(
             b <= a or not math.isclose(b / a, round(b / a)) for a, b in zip(widths, widths[1:], strict=False)
         ):
             raise ValueError(BAD_WIDTHS.format(where=where, value=widths))
-        origin = _check_number(origin, "origin", where)
+        origin = check_number(origin, "origin", where)
         for bound in (bottom, top):
             if bound is not None:
-                _check_number(bound, "bottom/top", where)
+                check_number(bound, "bottom/top", where)
         on_grid = all(
             b is None or math.isclose((b - origin) / w, round((b - origin) / w))
             for b in (bottom, top) for w in widths
@@ -277,7 +284,7 @@ class IntervalHierarchy(Hierarchy):
 
     @property
     def level_names(self) -> tuple[str, ...]:
-        return ("original", *(f"width {_fmt(w)}" for w in self.widths), SUPPRESSED)
+        return ("original", *(f"width {format_number(w)}" for w in self.widths), SUPPRESSED)
 
     def check(self, values: pd.Series, column: str, where: str = "IntervalHierarchy") -> None:
         if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
@@ -308,13 +315,13 @@ class IntervalHierarchy(Hierarchy):
         return lower, upper
 
     def __repr__(self) -> str:
-        parts = [f"widths={tuple(_fmt(w) for w in self.widths)}".replace("'", "")]
+        parts = [f"widths={tuple(format_number(w) for w in self.widths)}".replace("'", "")]
         if self.origin:
-            parts.append(f"origin={_fmt(self.origin)}")
+            parts.append(f"origin={format_number(self.origin)}")
         if self.bottom is not None:
-            parts.append(f"bottom={_fmt(self.bottom)}")
+            parts.append(f"bottom={format_number(self.bottom)}")
         if self.top is not None:
-            parts.append(f"top={_fmt(self.top)}")
+            parts.append(f"top={format_number(self.top)}")
         return f"IntervalHierarchy({', '.join(parts)})"
 
 
@@ -326,12 +333,12 @@ def interval_labels(
     present = ~np.isnan(values)
     lower = origin + np.floor((values[present] - origin) / width) * width
     uniques, inverse = np.unique(lower, return_inverse=True)
-    labels = np.array([f"[{_fmt(u)}, {_fmt(u + width)})" for u in uniques], dtype=object)
+    labels = np.array([f"[{format_number(u)}, {format_number(u + width)})" for u in uniques], dtype=object)
     chosen = labels[inverse] if uniques.size else np.array([], dtype=object)
     if bottom is not None:
-        chosen = np.where(values[present] < bottom, f"<{_fmt(bottom)}", chosen)
+        chosen = np.where(values[present] < bottom, f"<{format_number(bottom)}", chosen)
     if top is not None:
-        chosen = np.where(values[present] >= top, f">={_fmt(top)}", chosen)
+        chosen = np.where(values[present] >= top, f">={format_number(top)}", chosen)
     out[present] = chosen
     return out
 
@@ -672,218 +679,3 @@ def check_hierarchies(
             hierarchy.check(frame[column], column, where)
             chosen[column] = hierarchy
     return {column: chosen[column] for column in columns}
-
-
-# -- scikit-learn transformers ------------------------------------------------------------
-
-
-class IntervalGeneralizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
-    """Replace numbers by the interval of fixed width they fall in (with top/bottom coding).
-
-    Parameters
-    ----------
-    width : float
-        Interval width.
-    origin : float
-        Grid origin; intervals are ``[origin + i*width, origin + (i+1)*width)``.
-    bottom, top : float, optional
-        Values below ``bottom`` become ``"<bottom"``, values at or above
-        ``top`` become ``">=top"``.
-
-    Attributes
-    ----------
-    n_features_in_ : int
-    feature_names_in_ : ndarray of str
-        Set when fitted on a DataFrame.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from govkit.anonymization import IntervalGeneralizer
-    >>> ages = pd.DataFrame({"age": [17, 37, 90]})
-    >>> IntervalGeneralizer(width=10, top=80).set_output(transform="pandas").fit_transform(ages)
-            age
-    0  [10, 20)
-    1  [30, 40)
-    2      >=80
-    """
-
-    def __init__(self, *, width: float = 10, origin: float = 0.0, bottom: float | None = None,
-                 top: float | None = None) -> None:
-        self.width = width
-        self.origin = origin
-        self.bottom = bottom
-        self.top = top
-
-    def _validate_params_(self) -> None:
-        where = "IntervalGeneralizer"
-        _check_number(self.width, "width", where, positive=True)
-        _check_number(self.origin, "origin", where)
-        for bound in (self.bottom, self.top):
-            if bound is not None:
-                _check_number(bound, "bottom/top", where)
-        if self.bottom is not None and self.top is not None and self.bottom >= self.top:
-            raise ValueError(BAD_CODING.format(where=where, bottom=self.bottom, top=self.top))
-
-    def fit(self, X, y=None):
-        """Check the parameters and that ``X`` is numeric; returns ``self``."""
-        self._validate_params_()
-        validate_data(self, X, ensure_all_finite="allow-nan", dtype="numeric")
-        return self
-
-    def transform(self, X):
-        """Return the interval labels (object array; a DataFrame under ``set_output``)."""
-        check_is_fitted(self)
-        X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan", dtype="numeric")
-        X = np.asarray(X, dtype=float)
-        out = np.empty(X.shape, dtype=object)
-        for j in range(X.shape[1]):
-            out[:, j] = interval_labels(X[:, j], float(self.width), float(self.origin),
-                                        self.bottom, self.top)
-        return out
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        return tags
-
-
-class MappingGeneralizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
-    """Replace categories by their group under a user-supplied mapping.
-
-    Every non-missing value must be a key of ``mapping``; an uncovered value
-    raises a ``ValueError`` naming the column and the value (a silent
-    pass-through would leak exactly the rare values that identify people).
-
-    Parameters
-    ----------
-    mapping : dict
-        Original value -> group, applied to every column given.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from govkit.anonymization import MappingGeneralizer
-    >>> frame = pd.DataFrame({"education": ["Masters", "Doctorate", "HS-grad"]})
-    >>> mapping = {"Masters": "Graduate", "Doctorate": "Graduate", "HS-grad": "School"}
-    >>> MappingGeneralizer(mapping=mapping).set_output(transform="pandas").fit_transform(frame)
-      education
-    0  Graduate
-    1  Graduate
-    2    School
-    """
-
-    def __init__(self, *, mapping: Mapping[Any, Any] | None = None) -> None:
-        self.mapping = mapping
-
-    def _frame(self, X, reset: bool) -> pd.DataFrame:
-        if not isinstance(self.mapping, Mapping):
-            raise TypeError(BAD_MAPPING.format(where="MappingGeneralizer", kind=type(self.mapping).__name__))
-        if isinstance(X, pd.DataFrame):
-            validate_data(self, X, reset=reset, dtype=None, ensure_all_finite=False,
-                          skip_check_array=True)
-            return X
-        array = validate_data(self, X, reset=reset, dtype=None, ensure_all_finite=False)
-        names = getattr(self, "feature_names_in_", None)
-        return pd.DataFrame(array, columns=names if names is not None else None)
-
-    def fit(self, X, y=None):
-        """Check that ``mapping`` covers every value of ``X``; returns ``self``."""
-        frame = self._frame(X, reset=True)
-        hierarchy = MappingHierarchy(self.mapping)
-        for column in frame.columns:
-            hierarchy.check(frame[column], str(column), "MappingGeneralizer")
-        return self
-
-    def transform(self, X):
-        """Return the groups (object array; a DataFrame under ``set_output``)."""
-        check_is_fitted(self)
-        frame = self._frame(X, reset=False)
-        hierarchy = MappingHierarchy(self.mapping)
-        out = np.empty(frame.shape, dtype=object)
-        for j, column in enumerate(frame.columns):
-            out[:, j] = hierarchy.generalize(frame[column], 1, column=str(column)).to_numpy()
-        return out
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        tags.input_tags.string = True
-        tags.input_tags.categorical = True
-        return tags
-
-
-class HierarchyGeneralizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
-    """Generalize chosen columns of a frame to chosen hierarchy levels; other columns pass through.
-
-    This is what a full-domain release applies: one level per
-    quasi-identifier, the same for every row.
-
-    Parameters
-    ----------
-    hierarchies : dict
-        Column -> :class:`Hierarchy`.
-    levels : dict
-        Column -> level (0 keeps the column unchanged).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from govkit.anonymization import HierarchyGeneralizer, IntervalHierarchy
-    >>> frame = pd.DataFrame({"age": [23, 37], "sex": ["F", "M"]})
-    >>> g = HierarchyGeneralizer(hierarchies={"age": IntervalHierarchy(widths=(10,))},
-    ...                          levels={"age": 1}).set_output(transform="pandas")
-    >>> g.fit_transform(frame)
-            age sex
-    0  [20, 30)   F
-    1  [30, 40)   M
-    """
-
-    def __init__(self, *, hierarchies: Mapping[str, Hierarchy] | None = None,
-                 levels: Mapping[str, int] | None = None) -> None:
-        self.hierarchies = hierarchies
-        self.levels = levels
-
-    def fit(self, X, y=None):
-        """Check hierarchies and levels against ``X`` (a DataFrame); returns ``self``."""
-        if not isinstance(X, pd.DataFrame):
-            raise TypeError(
-                "HierarchyGeneralizer: X must be a pandas DataFrame (hierarchies are chosen by "
-                f"column name), got {type(X).__name__}."
-            )
-        levels = dict(self.levels or {})
-        hierarchies = check_hierarchies(self.hierarchies, X, list(levels), "HierarchyGeneralizer")
-        for column, level in levels.items():
-            hierarchy = hierarchies[column]
-            if isinstance(level, bool) or not isinstance(level, (int, np.integer)) or not (
-                0 <= level < hierarchy.n_levels
-            ):
-                raise ValueError(
-                    BAD_LEVEL.format(
-                        where="HierarchyGeneralizer", level=level, column=column,
-                        top=hierarchy.n_levels - 1, names=", ".join(hierarchy.level_names),
-                    )
-                )
-        validate_data(self, X, dtype=None, ensure_all_finite=False, skip_check_array=True)
-        self.hierarchies_ = hierarchies
-        self.levels_ = {column: int(level) for column, level in levels.items()}
-        return self
-
-    def transform(self, X):
-        """Return ``X`` with the chosen columns generalized (a new object; ``X`` is untouched)."""
-        check_is_fitted(self)
-        validate_data(self, X, reset=False, dtype=None, ensure_all_finite=False,
-                      skip_check_array=True)
-        out = X.copy()
-        for column, level in self.levels_.items():
-            out[column] = self.hierarchies_[column].generalize(X[column], level, column=column)
-        if getattr(self, "_sklearn_output_config", {}).get("transform") == "pandas":
-            return out
-        return out.to_numpy(dtype=object)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        tags.input_tags.string = True
-        tags.input_tags.categorical = True
-        return tags

@@ -32,9 +32,7 @@ from typing import Any
 
 import pandas as pd
 
-from govkit.datasets import Dataset
-
-from ._checks import as_frame
+from govkit.datasets import Dataset, as_frame
 
 __all__ = [
     "DictionaryAttackResult",
@@ -153,7 +151,7 @@ def pseudonymize(data, *, columns: Sequence[str] | None = None, ledger=None):
     >>> out["national_id"].isna().tolist()
     [False, False, True]
     """
-    frame, dataset = as_frame(data, "pseudonymize")
+    frame, dataset = as_frame(data, func="pseudonymize")
     columns = _columns(frame, dataset, columns, "pseudonymize", "pseudonymize")
     out, source = pseudonymize_frame(frame, columns)
     result = dataset.replace(frame=out, numeric=dataset.numeric, categorical=dataset.categorical) \
@@ -196,7 +194,7 @@ def drop_identifiers(data, *, columns: Sequence[str] | None = None, ledger=None)
     >>> drop_identifiers(people).identifiers
     ()
     """
-    frame, dataset = as_frame(data, "drop_identifiers")
+    frame, dataset = as_frame(data, func="drop_identifiers")
     columns = _columns(frame, dataset, columns, "drop_identifiers", "drop")
     out = frame.drop(columns=columns)
     if dataset is not None:

@@ -31,9 +31,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from govkit.datasets import Dataset
-
-from ._checks import as_frame
+from govkit._validation import check_interval, check_random_state
+from govkit.datasets import Dataset, as_frame
 
 __all__ = ["LinkageResult", "linkage_attack", "public_register"]
 
@@ -46,10 +45,6 @@ REGISTER_NEEDS_IDENTIFIERS = (
 REGISTER_COLUMN = (
     "public_register: column {column!r} is not in the data; columns are {available}. A register "
     "holds names and a few quasi-identifiers, e.g. columns=('name', 'zip_code', 'age', 'sex')."
-)
-REGISTER_SIZE = (
-    "public_register: size={value!r} must be a whole number between 1 and the number of rows "
-    "({rows}); pass e.g. size=1000."
 )
 NO_JOIN_COLUMNS = (
     "linkage_attack: the register and the release share no column to join on (register: "
@@ -132,7 +127,7 @@ def public_register(
     *,
     columns: Sequence[str] = ("name", "zip_code", "age", "sex"),
     size: int = 1000,
-    random_state: int = 0,
+    random_state: Any = 0,
 ) -> pd.DataFrame:
     """A public register (like a voter list) naming a random sample of the people in ``data``.
 
@@ -145,8 +140,8 @@ def public_register(
         What the register lists: first a direct identifier (a name), then the
         quasi-identifiers an attacker can read in it.
     size : int
-        Number of people listed.
-    random_state : int
+        Number of people listed (1 to the number of rows).
+    random_state : None, int, numpy Generator or RandomState
         Seed of the sample.
 
     Returns
@@ -172,9 +167,10 @@ def public_register(
                 REGISTER_COLUMN.format(column=column, available=list(map(str, data.frame.columns)))
             )
     rows = len(data.frame)
-    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or not (1 <= size <= rows):
-        raise ValueError(REGISTER_SIZE.format(value=size, rows=rows))
-    sample = data.frame.sample(n=int(size), random_state=random_state)
+    size = check_interval(size, param="size", func="public_register", low=1, high=rows,
+                          integer=True, example=min(1000, rows))
+    random_state = check_random_state(random_state, func="public_register")
+    sample = data.frame.sample(n=size, random_state=random_state)
     return sample.loc[:, columns].copy()
 
 
@@ -220,7 +216,7 @@ def linkage_attack(
     """
     if not isinstance(register, pd.DataFrame):
         raise TypeError(NOT_A_REGISTER.format(kind=type(register).__name__))
-    frame, _ = as_frame(release, "linkage_attack")
+    frame, _ = as_frame(release, func="linkage_attack", param="release")
     if on is None:
         on = [c for c in register.columns if c in frame.columns]
         if not on:

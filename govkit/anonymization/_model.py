@@ -31,12 +31,16 @@ import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from govkit.datasets import Dataset
+from govkit._fonts import use_cjk_fallback
+from govkit._validation import as_generator, check_choice, check_random_state, renamed_keywords
+from govkit.datasets import Dataset, check_dataset
 from govkit.models import MODEL_KINDS, fit_model, score_model
 from govkit.workspace import cached
 
-from ._anonymize import METHODS, anonymize
+from ._anonymize import anonymize, recorded_random_state
+from ._checks import check_choice_why, check_interval_why
 from ._hierarchies import Hierarchy
+from ._request import ANONYMIZATION_METHODS, METHOD_WHY
 
 __all__ = ["AnonymizedClassifier", "compare_utility", "fit_anonymized_model", "plot_utility"]
 
@@ -53,18 +57,16 @@ COLUMNS = (
     "AnonymizedClassifier.predict_proba: X lacks column(s) {columns} the model was trained on; "
     "pass raw records with the training columns (e.g. test.X)."
 )
-NOT_A_DATASET = (
-    "{func}: {name} must be a govkit Dataset, got {kind}; load it with "
-    "govkit.datasets.load_adult() or from_csv()."
+NO_FEATURE_QUASI_IDENTIFIERS = (
+    "{func}: none of the quasi-identifiers {columns} is a feature of the model (they are "
+    "excluded, identifiers or the target of train), so there is nothing to anonymize for it; "
+    "pass quasi_identifiers= with feature columns, e.g. {example}."
 )
 BAD_KS = (
     "compare_utility: ks={value!r} must be a non-empty list of whole numbers >= 2, e.g. "
     "ks=(2, 5, 10, 50)."
 )
-BAD_MAX_ROWS = (
-    "{func}: max_rows={value!r} must be None (train on every released row) or a whole number "
-    ">= 1000, e.g. max_rows=100_000."
-)
+MAX_ROWS_WHY = "max_rows=None trains on every released row."
 _TARGET = "__govkit_target__"
 _SENSITIVE = "__govkit_sensitive__"
 #: Default cap on the released rows a utility model trains on (above it: a seeded sample).
@@ -74,21 +76,42 @@ _PREDICT_BLOCK = 50_000
 
 
 def _check_max_rows(value, func: str) -> int | None:
+    """None, or a whole number of rows >= 1000."""
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(BAD_MAX_ROWS.format(func=func, value=value))
-    if value < 1000:
-        raise ValueError(BAD_MAX_ROWS.format(func=func, value=value))
-    return int(value)
+    return check_interval_why(value, param="max_rows", func=func, low=1000, integer=True,
+                              example=100_000, why=MAX_ROWS_WHY)
 
 
-def _sample_positions(rows: int, max_rows: int | None, random_state: int) -> np.ndarray | None:
+def _sample_positions(rows: int, max_rows: int | None, random_state) -> np.ndarray | None:
     """Sorted positions of a seeded simple random sample of ``max_rows`` rows (None: keep all)."""
     if max_rows is None or rows <= max_rows:
         return None
-    rng = np.random.default_rng([random_state, 0x5A3B1E])  # a stream of its own
+    if isinstance(random_state, int):
+        rng = np.random.default_rng([random_state, 0x5A3B1E])  # a stream of its own
+    else:
+        rng = as_generator(random_state)
     return np.sort(rng.choice(rows, size=max_rows, replace=False))
+
+
+def model_quasi_identifiers(train: Dataset, quasi_identifiers: Sequence[str] | None, func: str
+                            ) -> tuple[list[str], list[str]]:
+    """The quasi-identifiers that are model features, and those that are columns but not features.
+
+    A quasi-identifier of ``train`` that is excluded from the features (or an
+    identifier) is generalized in a release, but a model never sees it, so
+    the model's release leaves it out. A name that is no column at all stays,
+    so that :func:`anonymize` refuses it with a did-you-mean.
+    """
+    qis = list(quasi_identifiers) if quasi_identifiers is not None else list(
+        train.quasi_identifiers)
+    features = set(train.feature_names)
+    not_features = [q for q in qis if q in train.frame.columns and q not in features]
+    used = [q for q in qis if q not in not_features]
+    if not_features and not used:
+        raise ValueError(NO_FEATURE_QUASI_IDENTIFIERS.format(
+            func=func, columns=not_features, example=list(train.feature_names[:3])))
+    return used, not_features
 
 
 class AnonymizedClassifier(ClassifierMixin, BaseEstimator):
@@ -107,11 +130,15 @@ class AnonymizedClassifier(ClassifierMixin, BaseEstimator):
     numeric_release : {"range", "midpoint", "mean"}
         Default ``"midpoint"``: a model learns more from a number than from
         a range label.
-    random_state : int
+    random_state : None, int, numpy Generator or RandomState
     max_rows : int or None
         The model learns from at most this many released rows: above it, a
         seeded simple random sample of ``max_rows`` rows (the release itself
         is always built from every row). None: every released row.
+    not_identifiers : sequence of str
+        Columns of ``X`` that look like direct identifiers but that the data
+        holder declared safe (``Dataset.not_identifiers``): the release does
+        not refuse them. :func:`fit_anonymized_model` passes its Dataset's.
 
     Attributes
     ----------
@@ -156,8 +183,9 @@ class AnonymizedClassifier(ClassifierMixin, BaseEstimator):
         max_suppression: float = 0.01,
         hierarchies: Mapping[str, Hierarchy] | None = None,
         numeric_release: str = "midpoint",
-        random_state: int = 0,
+        random_state=0,
         max_rows: int | None = MAX_ROWS,
+        not_identifiers: Sequence[str] = (),
     ) -> None:
         self.quasi_identifiers = quasi_identifiers
         self.k = k
@@ -171,8 +199,10 @@ class AnonymizedClassifier(ClassifierMixin, BaseEstimator):
         self.numeric_release = numeric_release
         self.random_state = random_state
         self.max_rows = max_rows
+        self.not_identifiers = not_identifiers
 
-    def fit(self, X, y, *, sensitive=None):
+    @renamed_keywords(sensitive="sensitive_values")
+    def fit(self, X, y, *, sensitive_values=None):
         """Anonymize ``(X, y)`` and fit the reference model on the release.
 
         Parameters
@@ -181,8 +211,10 @@ class AnonymizedClassifier(ClassifierMixin, BaseEstimator):
             Raw training records.
         y : array-like
             Binary target.
-        sensitive : array-like, optional
-            Sensitive values for l and t (default: ``y``).
+        sensitive_values : array-like, optional
+            The sensitive attribute's value for every row, for l and t
+            (default: ``y``). Formerly ``sensitive=``, which still works in
+            this release with a FutureWarning.
 
         Returns
         -------
@@ -190,52 +222,60 @@ class AnonymizedClassifier(ClassifierMixin, BaseEstimator):
         """
         if not isinstance(X, pd.DataFrame):
             raise TypeError(NOT_A_FRAME.format(method="fit", kind=type(X).__name__))
-        if self.kind not in MODEL_KINDS:
-            raise ValueError(
-                f"AnonymizedClassifier: kind={self.kind!r} is not one of {', '.join(MODEL_KINDS)}."
-            )
+        check_choice(self.kind, MODEL_KINDS, param="kind", func="AnonymizedClassifier")
         max_rows = _check_max_rows(self.max_rows, "AnonymizedClassifier")
+        random_state = check_random_state(self.random_state, func="AnonymizedClassifier")
         y = pd.Series(np.asarray(y), index=X.index)
         if len(y) != len(X):
             raise ValueError(LENGTHS.format(x=len(X), y=len(y)))
         classes = np.unique(y.to_numpy())
         if len(classes) != 2:
             raise ValueError(BAD_Y.format(count=len(classes), values=list(classes)[:5]))
-        frame = X.copy()
-        frame[_TARGET] = y.to_numpy()
-        sensitive_column = _TARGET
-        if sensitive is not None:
-            frame[_SENSITIVE] = np.asarray(sensitive)
-            sensitive_column = _SENSITIVE
-        qis = list(self.quasi_identifiers) if self.quasi_identifiers is not None else []
-        data = Dataset(frame, target=_TARGET, positive_label=classes[1], quasi_identifiers=qis)
-        released, result = anonymize(
-            data, quasi_identifiers=qis, k=self.k, l=self.l, t=self.t,
-            sensitive=sensitive_column, method=self.method,
-            max_suppression=self.max_suppression, diversity=self.diversity,
-            hierarchies=self.hierarchies, numeric_release=self.numeric_release,
-            random_state=self.random_state,
-        )
-        if sensitive is not None:
-            released = released.replace(frame=released.frame.drop(columns=[_SENSITIVE]))
+        released, result = self._release(X, y, classes, sensitive_values, random_state)
         self.result_ = result
         self.release_columns_ = list(released.X.columns)
         self.release_rows_ = len(released.frame)
-        positions = _sample_positions(self.release_rows_, max_rows, self.random_state)
+        positions = _sample_positions(self.release_rows_, max_rows, random_state)
         self.sampled_rows_ = None if positions is None else len(positions)
         if positions is not None:
             released = released.replace(
                 frame=released.frame.iloc[positions].reset_index(drop=True),
                 numeric=released.numeric, categorical=released.categorical,
             )
-        self.model_ = fit_model(self.kind, released, random_state=self.random_state)
+        self.model_ = fit_model(self.kind, released, random_state=random_state)
         self.classes_ = classes
         self.n_features_in_ = X.shape[1]
         self.feature_names_in_ = np.asarray(X.columns, dtype=object)
         return self
 
+    def _release(self, X: pd.DataFrame, y: pd.Series, classes: np.ndarray, sensitive_values,
+                 random_state) -> tuple[Dataset, Any]:
+        """The k-anonymous release of ``(X, y)`` (the sensitive values dropped from it again)."""
+        frame = X.copy()
+        frame[_TARGET] = y.to_numpy()
+        sensitive_column = _TARGET
+        if sensitive_values is not None:
+            frame[_SENSITIVE] = np.asarray(sensitive_values)
+            sensitive_column = _SENSITIVE
+        qis = list(self.quasi_identifiers) if self.quasi_identifiers is not None else []
+        declared = [c for c in self.not_identifiers if c in frame.columns]
+        data = Dataset(frame, target=_TARGET, positive_label=classes[1], quasi_identifiers=qis,
+                       not_identifiers=declared)
+        released, result = anonymize(
+            data, quasi_identifiers=qis, k=self.k, l=self.l, t=self.t,
+            sensitive_column=sensitive_column, method=self.method,
+            max_suppression=self.max_suppression, diversity=self.diversity,
+            hierarchies=self.hierarchies, numeric_release=self.numeric_release,
+            random_state=random_state,
+        )
+        if sensitive_values is not None:
+            released = released.replace(frame=released.frame.drop(columns=[_SENSITIVE]))
+        return released, result
+
     def __setstate__(self, state):
-        # a model cached before max_rows existed learnt from every released row
+        # a model cached before max_rows (or not_identifiers) existed learnt from every
+        # released row, and declared no column safe
+        state.setdefault("not_identifiers", ())
         state.setdefault("max_rows", MAX_ROWS)
         if "result_" in state:
             state.setdefault("release_rows_", len(state["result_"].source_index))
@@ -300,7 +340,7 @@ def fit_anonymized_model(
     kind: str = "logistic_regression",
     method: str = "mondrian",
     quasi_identifiers: Sequence[str] | None = None,
-    random_state: int = 0,
+    random_state: Any = 0,
     max_rows: int | None = MAX_ROWS,
     ledger=None,
     **anonymize_options: Any,
@@ -314,8 +354,11 @@ def fit_anonymized_model(
     kind : {"logistic_regression", "gradient_boosting"}
     method : {"mondrian", "global"}
     quasi_identifiers : list of str, optional
-        Default: ``train.quasi_identifiers``.
-    random_state : int
+        Default: ``train.quasi_identifiers``. Only those that are features of
+        the model are anonymized for it: a quasi-identifier that ``train``
+        excludes from the features (or lists as an identifier) is left out,
+        and the ledger record names it (``quasi_identifiers_not_features``).
+    random_state : None, int, numpy Generator or RandomState
     max_rows : int or None
         The model learns from at most this many released rows (a seeded
         sample above it; the release is built from every row). None: all.
@@ -343,13 +386,12 @@ def fit_anonymized_model(
     >>> model.predict_proba(test.X).shape  # doctest: +SKIP
     (16281, 2)
     """
-    if not isinstance(train, Dataset):
-        raise TypeError(NOT_A_DATASET.format(func="fit_anonymized_model", name="train",
-                                             kind=type(train).__name__))
-    if method not in METHODS:
-        raise ValueError(f"fit_anonymized_model: method={method!r} is not one of {METHODS}.")
-    max_rows = _check_max_rows(max_rows, "fit_anonymized_model")
-    qis = list(quasi_identifiers) if quasi_identifiers is not None else list(train.quasi_identifiers)
+    func = "fit_anonymized_model"
+    train = check_dataset(train, func=func, param="train")
+    check_choice_why(method, ANONYMIZATION_METHODS, param="method", func=func, why=METHOD_WHY)
+    max_rows = _check_max_rows(max_rows, func)
+    random_state = check_random_state(random_state, func=func)
+    qis, not_features = model_quasi_identifiers(train, quasi_identifiers, func)
     unknown = set(anonymize_options) - set(_OPTION_DEFAULTS)
     if unknown:
         raise TypeError(
@@ -360,7 +402,7 @@ def fit_anonymized_model(
     def compute() -> AnonymizedClassifier:
         model = AnonymizedClassifier(
             quasi_identifiers=qis, k=k, kind=kind, method=method, random_state=random_state,
-            max_rows=max_rows, **anonymize_options,
+            max_rows=max_rows, not_identifiers=tuple(train.not_identifiers), **anonymize_options,
         )
         return model.fit(train.X, train.y)
 
@@ -378,7 +420,8 @@ def fit_anonymized_model(
     model = cached("anonymized-model", key, compute)
     if ledger is not None:
         parameters = {"k": k, "kind": kind, "method": method, "quasi_identifiers": qis,
-                      "random_state": random_state,
+                      **_not_features(not_features),
+                      "random_state": recorded_random_state(random_state),
                       **{n: v for n, v in _options_key(anonymize_options).items()}}
         if "max_rows" in key:
             parameters["max_rows"] = max_rows
@@ -390,6 +433,11 @@ def fit_anonymized_model(
             metrics={**model.result_.to_metrics(), **_sample_metrics(model)},
         )
     return model
+
+
+def _not_features(columns: Sequence[str]) -> dict[str, list[str]]:
+    """The ledger entry naming quasi-identifiers left out because they are no model features."""
+    return {"quasi_identifiers_not_features": list(columns)} if columns else {}
 
 
 def _sample_metrics(model: AnonymizedClassifier) -> dict[str, Any]:
@@ -410,7 +458,7 @@ def compare_utility(
     methods: Sequence[str] = ("mondrian",),
     kind: str = "logistic_regression",
     quasi_identifiers: Sequence[str] | None = None,
-    random_state: int = 0,
+    random_state: Any = 0,
     max_rows: int | None = MAX_ROWS,
     reference_model=None,
     ledger=None,
@@ -426,7 +474,10 @@ def compare_utility(
     methods : sequence of {"mondrian", "global"}
     kind : {"logistic_regression", "gradient_boosting"}
     quasi_identifiers : list of str, optional
-    random_state : int
+        Default: ``train.quasi_identifiers``; as in :func:`fit_anonymized_model`,
+        only those that are model features are anonymized (the ledger record
+        names the others, ``quasi_identifiers_not_features``).
+    random_state : None, int, numpy Generator or RandomState
     max_rows : int or None
         Each anonymized model learns from at most this many released rows
         (see :func:`fit_anonymized_model`). The raw model is not affected.
@@ -456,17 +507,13 @@ def compare_utility(
     >>> table["method"].tolist()  # doctest: +SKIP
     ['raw', 'mondrian']
     """
-    for name, value in (("train", train), ("test", test)):
-        if not isinstance(value, Dataset):
-            raise TypeError(NOT_A_DATASET.format(func="compare_utility", name=name,
-                                                 kind=type(value).__name__))
-    try:
-        ks = [int(k) for k in ks]
-    except (TypeError, ValueError):
-        raise ValueError(BAD_KS.format(value=ks)) from None
-    if not ks or any(k < 2 for k in ks):
-        raise ValueError(BAD_KS.format(value=ks))
-    max_rows = _check_max_rows(max_rows, "compare_utility")
+    func = "compare_utility"
+    train = check_dataset(train, func=func, param="train")
+    test = check_dataset(test, func=func, param="test")
+    ks = _check_ks(ks)
+    max_rows = _check_max_rows(max_rows, func)
+    random_state = check_random_state(random_state, func=func)
+    qis, not_features = model_quasi_identifiers(train, quasi_identifiers, func)
     if reference_model is not None:
         raw = reference_model
     else:
@@ -480,7 +527,7 @@ def compare_utility(
     for method in methods:
         for k in ks:
             model = fit_anonymized_model(
-                train, k=k, kind=kind, method=method, quasi_identifiers=quasi_identifiers,
+                train, k=k, kind=kind, method=method, quasi_identifiers=qis,
                 random_state=random_state, max_rows=max_rows, **anonymize_options,
             )
             scores = score_model(model, test)
@@ -489,21 +536,15 @@ def compare_utility(
                          "information_loss": model.result_.information_loss,
                          "suppressed_share": model.result_.suppressed_share,
                          **{n: sample[n] for n in ("sampled_rows", "release_rows") if n in sample}})
-    table = pd.DataFrame(rows)
-    models = table.iloc[1:].to_dict(orient="records")
-    if "sampled_rows" in table:
-        for column in ("sampled_rows", "release_rows"):
-            table[column] = table[column].astype("Int64")  # the raw row has none: <NA>
-        models = [{n: (int(v) if n in ("sampled_rows", "release_rows") else v)
-                   for n, v in row.items() if not (n in ("sampled_rows", "release_rows")
-                                                   and pd.isna(v))} for row in models]
+    table, models = _utility_table(rows)
     if ledger is not None:
         ledger.append(
             "anonymization",
             "utility",
             parameters={"kind": kind, "ks": ks, "methods": list(methods),
-                        "quasi_identifiers": list(quasi_identifiers or train.quasi_identifiers),
-                        "random_state": random_state, **_options_key(anonymize_options),
+                        "quasi_identifiers": qis, **_not_features(not_features),
+                        "random_state": recorded_random_state(random_state),
+                        **_options_key(anonymize_options),
                         **({"max_rows": max_rows} if "sampled_rows" in table else {})},
             inputs={"train": train, "test": test},
             metrics={
@@ -513,6 +554,31 @@ def compare_utility(
             },
         )
     return table
+
+
+def _check_ks(ks: Any) -> list[int]:
+    """A non-empty list of whole numbers >= 2."""
+    try:
+        ks = [int(k) for k in ks]
+    except (TypeError, ValueError):
+        raise ValueError(BAD_KS.format(value=ks)) from None
+    if not ks or any(k < 2 for k in ks):
+        raise ValueError(BAD_KS.format(value=ks))
+    return ks
+
+
+def _utility_table(rows: list[dict[str, Any]]) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """The table of :func:`compare_utility`, and its anonymized models' rows for the ledger
+    (sample sizes as whole numbers, only where a model learnt from a sample)."""
+    table = pd.DataFrame(rows)
+    models = table.iloc[1:].to_dict(orient="records")
+    if "sampled_rows" in table:
+        for column in ("sampled_rows", "release_rows"):
+            table[column] = table[column].astype("Int64")  # the raw row has none: <NA>
+        models = [{n: (int(v) if n in ("sampled_rows", "release_rows") else v)
+                   for n, v in row.items() if not (n in ("sampled_rows", "release_rows")
+                                                   and pd.isna(v))} for row in models]
+    return table, models
 
 
 def plot_utility(table: pd.DataFrame, *, title: str | None = None) -> plt.Figure:
@@ -542,6 +608,7 @@ def plot_utility(table: pd.DataFrame, *, title: str | None = None) -> plt.Figure
         raise ValueError(
             f"plot_utility: table must be compare_utility's output with columns {sorted(required)}."
         )
+    use_cjk_fallback()  # method names and the title may be the user's own words (e.g. Chinese)
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), constrained_layout=True)
     raw = table[table["method"] == "raw"]
     for ax, metric, label in ((axes[0], "auc", "ROC AUC"), (axes[1], "accuracy", "accuracy")):

@@ -34,12 +34,13 @@ published with papers recurses in pure Python; hence this module.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from ._assess import class_diversity
+from ._encoding import unique_ints
+from ._requirements import Requirements
 
 __all__ = ["MondrianTree", "mondrian"]
 
@@ -93,30 +94,18 @@ class MondrianTree:
 class _Model:
     """The privacy model checked on each side of a cut."""
 
-    def __init__(self, k, sensitive, n_values, reference, ordered, l_distinct, l_entropy, t):
-        self.k = k
-        self.sensitive = sensitive
-        self.n_values = n_values
-        self.reference = reference
-        self.ordered = ordered
-        self.l_distinct = l_distinct
-        self.log_l = None if l_entropy is None else math.log(l_entropy)
-        self.t = t
-        self.uses_sensitive = sensitive is not None and (
-            l_distinct is not None or l_entropy is not None or t is not None
-        )
+    def __init__(self, requirements: Requirements) -> None:
+        self.requirements = requirements
+        self.k = requirements.k
+        self.sensitive = requirements.sensitive_codes
+        self.uses_sensitive = requirements.uses_sensitive
 
     def allowed(self, sizes: np.ndarray, hist: np.ndarray | None) -> np.ndarray:
-        ok = sizes >= self.k
-        if hist is not None:
-            distinct, entropy, emd = class_diversity(hist, self.reference, self.ordered)
-            if self.l_distinct is not None:
-                ok &= distinct >= self.l_distinct
-            if self.log_l is not None:
-                ok &= entropy >= self.log_l - 1e-12
-            if self.t is not None:
-                ok &= emd <= self.t + 1e-12
-        return ok
+        if hist is None:
+            return sizes >= self.k
+        requirements = self.requirements
+        distinct, entropy, emd = class_diversity(hist, requirements.reference, requirements.ordered)
+        return ~requirements.class_fails(sizes, distinct, entropy, emd)
 
     def sides(self, rows, group, n_groups, go_left):
         """Sizes and allowed flags of the left and right side of a cut of each group."""
@@ -124,7 +113,7 @@ class _Model:
         size = np.bincount(group, minlength=n_groups)
         right_size = size - left_size
         if self.uses_sensitive:
-            s = self.n_values
+            s = self.requirements.n_values
             key = (group * 2 + go_left) * s + self.sensitive[rows]
             hist = np.bincount(key, minlength=n_groups * 2 * s).reshape(n_groups, 2, s)
             left_ok = self.allowed(left_size, hist[:, 1])
@@ -320,12 +309,7 @@ class _Builder:
             domain = len(self.positions[j])
             if domain <= 1:
                 return np.zeros(n_groups)
-            key = group * domain + values
-            span = n_groups * domain
-            if span <= max(32 * len(key), 1 << 16):
-                pairs = np.flatnonzero(np.bincount(key, minlength=span))
-            else:
-                pairs = np.unique(key)
+            pairs = unique_ints(group * domain + values, n_groups * domain)
             distinct = np.bincount(pairs // domain, minlength=n_groups)
             return np.maximum(distinct - 1, 0) / (domain - 1)
         if self.spans[j] <= 0:
@@ -453,16 +437,8 @@ class _Builder:
 def mondrian(
     codes: np.ndarray,
     positions: list[np.ndarray],
+    requirements: Requirements,
     *,
-    k: int,
-    sensitive: np.ndarray | None = None,
-    n_values: int = 0,
-    reference: np.ndarray | None = None,
-    ordered: bool = False,
-    l_distinct: int | None = None,
-    l_entropy: float | None = None,
-    t: float | None = None,
-    max_suppressed: int = 0,
     categorical: np.ndarray | None = None,
 ) -> MondrianTree:
     """Partition rows with Mondrian; the low-level entry point used by :func:`anonymize`.
@@ -474,17 +450,10 @@ def mondrian(
     positions : list of ndarray
         Per column, the position of each code on its scale (numbers: the
         value; categories: the code), used to find the widest column.
-    k : int
-    sensitive : ndarray of int, optional
-        Sensitive value codes ``0..n_values-1`` (needed for l and t).
-    reference : ndarray, optional
-        The whole data's sensitive distribution (for t).
-    ordered : bool
-        Ordered (numeric) or equal (categorical) ground distance for t.
-    l_distinct, l_entropy, t : optional
-        The extra privacy requirements.
-    max_suppressed : int
-        Rows that may be withheld to cut outliers off.
+    requirements : Requirements
+        k, the optional l and t (checked when its ``sensitive_codes`` are
+        given), and ``max_suppressed``, the rows that may be withheld to cut
+        outliers off.
     categorical : array of bool, optional
         Which columns are categories (their loss counts distinct values, not
         the code range); used to judge whether a suppression pays.
@@ -497,16 +466,16 @@ def mondrian(
     --------
     >>> import numpy as np
     >>> from govkit.anonymization._mondrian import mondrian
+    >>> from govkit.anonymization._requirements import Requirements
     >>> codes = np.array([[0], [1], [2], [3], [4], [5]])
-    >>> tree = mondrian(codes, [np.arange(6.0)], k=3)
+    >>> tree = mondrian(codes, [np.arange(6.0)], Requirements(k=3))
     >>> np.bincount(tree.row_leaf)[tree.leaves].tolist()
     [3, 3]
     """
     codes = np.ascontiguousarray(codes, dtype=np.int64)
-    model = _Model(k, sensitive, n_values, reference, ordered, l_distinct, l_entropy, t)
-    builder = _Builder(codes, positions, model, categorical)
+    builder = _Builder(codes, positions, _Model(requirements), categorical)
     rows = np.arange(len(codes))
     builder.partition(np.zeros(1, dtype=np.int64), rows, np.zeros(len(codes), dtype=np.int64))
-    if max_suppressed > 0:
-        builder.carve(int(max_suppressed))
+    if requirements.max_suppressed > 0:
+        builder.carve(int(requirements.max_suppressed))
     return builder.tree()

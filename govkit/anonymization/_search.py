@@ -45,6 +45,7 @@ import pandas as pd
 
 from ._assess import class_diversity, column_loss
 from ._hierarchies import Hierarchy
+from ._requirements import Requirements
 
 __all__ = ["Lattice", "SearchResult", "full_domain_search"]
 
@@ -94,31 +95,28 @@ class Lattice:
     frame : DataFrame
     hierarchies : dict
         Column -> Hierarchy.
-    sensitive : ndarray of int, optional
-        Sensitive value codes (for l and t).
-    n_values : int
-    reference : ndarray, optional
-        Whole-data sensitive distribution.
-    ordered : bool
-        Ordered (numeric) or equal ground distance for t.
+    requirements : Requirements, optional
+        Only its sensitive part is read (``sensitive_codes``, ``n_values``,
+        ``reference``, ``ordered``): every node's classes then carry their
+        sensitive statistics, for searches that ask for l or t. k, l, t and
+        the suppression limit are given to each :meth:`search`.
     cache : bool
         Keep every evaluated node's class statistics for later searches
         (memory grows with the nodes visited; worth it when searching the same
         data repeatedly).
     """
 
-    def __init__(self, frame: pd.DataFrame, hierarchies: dict[str, Hierarchy], *,
-                 sensitive: np.ndarray | None = None, n_values: int = 0,
-                 reference: np.ndarray | None = None, ordered: bool = False,
-                 cache: bool = False) -> None:
+    def __init__(self, frame: pd.DataFrame, hierarchies: dict[str, Hierarchy],
+                 requirements: Requirements | None = None, *, cache: bool = False) -> None:
         self.names = list(hierarchies)
         self.hierarchies = dict(hierarchies)
         self.rows = len(frame)
         self.m = len(self.names)
+        sensitive = requirements.sensitive_codes if requirements is not None else None
         self.has_sensitive = sensitive is not None
-        self.n_values = n_values
-        self.reference = reference
-        self.ordered = ordered
+        self.n_values = requirements.n_values if requirements is not None else 0
+        self.reference = requirements.reference if requirements is not None else None
+        self.ordered = requirements.ordered if requirements is not None else False
         level_codes: list[list[np.ndarray]] = []
         level_loss: list[list[np.ndarray]] = []
         self.mean_loss: list[np.ndarray] = []
@@ -218,13 +216,16 @@ class Lattice:
             self.cache[node] = stats
         return stats, True
 
-    def search(self, *, k: int, l_distinct: int | None = None, l_entropy: float | None = None,
-               t: float | None = None, max_suppressed: int = 0) -> SearchResult:
-        """The least-loss node meeting the privacy model within the suppression limit."""
+    def search(self, requirements: Requirements) -> SearchResult:
+        """The least-loss node meeting ``requirements`` within their suppression limit.
+
+        k, l, t and ``max_suppressed`` are read from ``requirements``; the
+        sensitive statistics are the lattice's own (see the class).
+        """
         start = time.perf_counter()
-        if (l_distinct is not None or l_entropy is not None or t is not None) and not self.has_sensitive:
+        if requirements.diverse_or_close and not self.has_sensitive:
             raise ValueError("Lattice.search: l and t need the lattice built with sensitive codes.")
-        log_l = None if l_entropy is None else math.log(l_entropy)
+        max_suppressed = requirements.max_suppressed
         lattice = np.indices(self.shape).reshape(self.m, -1).T
         height = lattice.sum(axis=1)
         strides = np.array([int(np.prod(self.shape[j + 1:])) for j in range(self.m)])
@@ -244,18 +245,14 @@ class Lattice:
                 key = tuple(int(v) for v in lattice[position])
                 stats, computed = self.stats(key)
                 evaluated += computed
-                fails_monotone = stats.sizes < k
-                if l_distinct is not None:
-                    fails_monotone = fails_monotone | (stats.distinct < l_distinct)
+                fails_monotone = requirements.class_fails(stats.sizes, stats.distinct,
+                                                          monotone_only=True)
                 if int(stats.sizes[fails_monotone].sum()) > max_suppressed:
                     status[position] = 2
                     continue
                 status[position] = 1
-                fails = fails_monotone
-                if log_l is not None:
-                    fails = fails | (stats.entropy < log_l - 1e-12)
-                if t is not None:
-                    fails = fails | (stats.emd > t + 1e-12)
+                fails = requirements.class_fails(stats.sizes, stats.distinct, stats.entropy,
+                                                 stats.emd)
                 suppressed = int(stats.sizes[fails].sum())
                 if suppressed > max_suppressed:
                     continue
@@ -284,20 +281,9 @@ class Lattice:
 
 
 def full_domain_search(
-    frame: pd.DataFrame,
-    hierarchies: dict[str, Hierarchy],
-    *,
-    k: int,
-    sensitive: np.ndarray | None = None,
-    n_values: int = 0,
-    reference: np.ndarray | None = None,
-    ordered: bool = False,
-    l_distinct: int | None = None,
-    l_entropy: float | None = None,
-    t: float | None = None,
-    max_suppressed: int = 0,
+    frame: pd.DataFrame, hierarchies: dict[str, Hierarchy], requirements: Requirements
 ) -> SearchResult:
-    """Find the least-loss full-domain generalization meeting k (and l, t) within a suppression limit.
+    """Find the least-loss full-domain generalization meeting ``requirements``.
 
     Parameters
     ----------
@@ -305,16 +291,9 @@ def full_domain_search(
         The input rows (only the hierarchies' columns are read).
     hierarchies : dict
         Column -> Hierarchy; the lattice spans their levels.
-    k : int
-    sensitive : ndarray of int, optional
-        Sensitive value codes ``0..n_values-1`` (needed for l and t).
-    reference : ndarray, optional
-        The whole data's sensitive distribution (for t).
-    ordered : bool
-        Ordered (numeric) or equal (categorical) ground distance for t.
-    l_distinct, l_entropy, t : optional
-    max_suppressed : int
-        Rows that may be withheld.
+    requirements : Requirements
+        k, the optional l and t (with the sensitive codes they need), and the
+        rows that may be withheld.
 
     Returns
     -------
@@ -324,13 +303,11 @@ def full_domain_search(
     --------
     >>> import pandas as pd
     >>> from govkit.anonymization import IntervalHierarchy
+    >>> from govkit.anonymization._requirements import Requirements
     >>> from govkit.anonymization._search import full_domain_search
     >>> frame = pd.DataFrame({"age": [21, 23, 27, 34, 36, 38]})
-    >>> found = full_domain_search(frame, {"age": IntervalHierarchy(widths=(10,))}, k=3)
+    >>> found = full_domain_search(frame, {"age": IntervalHierarchy(widths=(10,))}, Requirements(k=3))
     >>> found.levels, int(found.suppressed.sum())
     ({'age': 1}, 0)
     """
-    lattice = Lattice(frame, hierarchies, sensitive=sensitive, n_values=n_values,
-                      reference=reference, ordered=ordered)
-    return lattice.search(k=k, l_distinct=l_distinct, l_entropy=l_entropy, t=t,
-                          max_suppressed=max_suppressed)
+    return Lattice(frame, hierarchies, requirements).search(requirements)

@@ -16,7 +16,7 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
-from govkit.anonymization import AnonymizationExplorer, Assessment, Snapshot
+from govkit.anonymization import ANONYMIZATION_METHODS, AnonymizationExplorer, Assessment, Snapshot
 from govkit.datasets import Dataset
 
 from ._panel import Panel
@@ -34,6 +34,8 @@ SIZE_BINS = (
     ("100-999", 100, 999),
     ("1000+", 1000, np.inf),
 )
+#: How the method toggle names each of :data:`govkit.anonymization.ANONYMIZATION_METHODS`.
+METHOD_LABELS = {"mondrian": "Mondrian", "global": "full-domain (hierarchies)"}
 _RAW_COLOUR = "#b0b0b0"
 _RELEASE_COLOUR = "#2f6db5"
 
@@ -101,7 +103,7 @@ def _pct(value: float | None, digits: int = 1) -> str:
 
 def _summary_table(snap: Snapshot) -> str:
     result, raw, release = snap.result, snap.raw, snap.result.assessment
-    sensitive = result.sensitive
+    sensitive = result.sensitive_column
     rows = [
         ("k: smallest class", f"{raw.k:,}", f"{release.k:,}"),
         ("records alone in their class", _pct(raw.unique_share), _pct(release.unique_share)),
@@ -251,7 +253,7 @@ def anonymization_panel(
             description="quasi-identifiers",
         ),
         "method": widgets.ToggleButtons(
-            options=[("Mondrian", "mondrian"), ("full-domain (hierarchies)", "global")],
+            options=[(METHOD_LABELS.get(method, method), method) for method in ANONYMIZATION_METHODS],
             value="mondrian", description="method", style={"button_width": "auto"},
         ),
         "k": widgets.IntSlider(value=10, min=2, max=100, description="k: smallest class size"),

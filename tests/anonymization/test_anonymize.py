@@ -80,7 +80,7 @@ def test_release_properties(frame, method, k, use_l, t, max_suppression):
     l = 2 if use_l and frame["s"].nunique() >= 2 else None  # noqa: E741
     before = frame.copy()
     released, result = anonymize(
-        frame, quasi_identifiers=QIS, k=k, l=l, t=t, sensitive="s", method=method,
+        frame, quasi_identifiers=QIS, k=k, l=l, t=t, sensitive_column="s", method=method,
         max_suppression=max_suppression,
     )
     # the input is never modified
@@ -113,7 +113,7 @@ def test_release_properties(frame, method, k, use_l, t, max_suppression):
                 released[column].astype(str).tolist() == expected.astype(str).tolist()
             )
     # the reported measures are those of the release
-    check = assess(released, quasi_identifiers=QIS, sensitive="s")
+    check = assess(released, quasi_identifiers=QIS, sensitive_column="s")
     assert result.achieved_k == check.k and result.classes == check.classes
 
 
@@ -133,7 +133,7 @@ def test_dataset_release_keeps_roles_and_drops_identifiers_and_recodings(adult_t
     assert result.recodings == {"education-num": "education"}
     assert isinstance(released.frame.index, pd.RangeIndex)
     assert len(released) + result.suppressed == len(adult_test)
-    assert result.sensitive == "income" and result.achieved_k >= 10
+    assert result.sensitive_column == "income" and result.achieved_k >= 10
 
 
 def test_rows_are_shuffled_reproducibly(adult_test):
@@ -184,7 +184,7 @@ def test_ledger_record_carries_what_the_report_needs(adult_test, ledger):
 def test_reported_measures_equal_assess_on_the_release(adult_test, method):
     released, result = anonymize(adult_test, k=10, method=method)
     reference = adult_test.frame["income"].value_counts(normalize=True)
-    check = assess(released.frame.set_axis(result.source_index), sensitive="income",
+    check = assess(released.frame.set_axis(result.source_index), sensitive_column="income",
                    quasi_identifiers=adult_test.quasi_identifiers, original=adult_test.frame,
                    k=10, t_reference=reference)
     assert result.assessment.to_metrics() == pytest.approx(check.to_metrics())
@@ -288,17 +288,17 @@ SMALL = pd.DataFrame(
          "does not cover the value 'c'"),
         ({"quasi_identifiers": ["age"], "hierarchies": {"age": "5-year"}}, TypeError,
          "not a govkit Hierarchy"),
-        ({"sensitive": "age"}, ValueError, "both a quasi-identifier and the sensitive attribute"),
+        ({"sensitive_column": "age"}, ValueError, "both a quasi-identifier and the sensitive attribute"),
     ],
 )
 def test_bad_input_names_parameter_value_and_fix(kwargs, error, message):
-    arguments = {"quasi_identifiers": ["age", "edu"], "k": 2, "sensitive": "s", **kwargs}
+    arguments = {"quasi_identifiers": ["age", "edu"], "k": 2, "sensitive_column": "s", **kwargs}
     with pytest.raises(error, match=message):
         anonymize(SMALL, **arguments)
 
 
 def test_l_without_a_sensitive_column():
-    with pytest.raises(ValueError, match="pass sensitive="):
+    with pytest.raises(ValueError, match="pass sensitive_column="):
         anonymize(SMALL, quasi_identifiers=["age"], k=2, l=2)
 
 

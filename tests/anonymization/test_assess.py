@@ -36,7 +36,7 @@ QIS = ["age", "zip"]
 
 
 def test_hand_computed_class_measures():
-    a = assess(RELEASE, quasi_identifiers=QIS, sensitive="income", k=2, risk_threshold=0.4)
+    a = assess(RELEASE, quasi_identifiers=QIS, sensitive_column="income", k=2, risk_threshold=0.4)
     assert (a.rows, a.classes, a.k) == (5, 2, 2)
     assert a.class_sizes.to_dict() == {2: 1, 3: 1}
     assert a.l_distinct == 1  # class B holds only "low"
@@ -59,7 +59,7 @@ def test_hand_computed_ordered_distance_for_a_numeric_sensitive_column():
     # values 20, 40, 50, 60 with overall shares .2 .4 .2 .2
     # A: (0, 2/3, 1/3, 0): cumulative differences -.2, .0667, .2 -> .4667 / 3 = .1556
     # B: (.5, 0, 0, .5):  cumulative differences .3, -.1, -.3 -> .7 / 3 = .2333
-    a = assess(RELEASE, quasi_identifiers=QIS, sensitive="hours")
+    a = assess(RELEASE, quasi_identifiers=QIS, sensitive_column="hours")
     assert a.t == pytest.approx(0.7 / 3)
 
 
@@ -85,14 +85,14 @@ def test_hand_computed_journalist_and_marketer_with_a_population():
 
 def test_t_reference_measures_against_the_given_distribution():
     shares = pd.Series({"low": 0.5, "high": 0.5})
-    a = assess(RELEASE, quasi_identifiers=QIS, sensitive="income", t_reference=shares)
+    a = assess(RELEASE, quasi_identifiers=QIS, sensitive_column="income", t_reference=shares)
     # A: |2/3 - 1/2| -> 1/6 ; B: |1 - 1/2| -> 1/2
     assert a.t == pytest.approx(0.5)
 
 
 def test_a_dataset_brings_its_quasi_identifiers(adult_test):
-    a = assess(adult_test, sensitive="income")
-    b = assess(adult_test.frame, quasi_identifiers=adult_test.quasi_identifiers, sensitive="income")
+    a = assess(adult_test, sensitive_column="income")
+    b = assess(adult_test.frame, quasi_identifiers=adult_test.quasi_identifiers, sensitive_column="income")
     assert a.to_metrics() == b.to_metrics()
 
 
@@ -102,7 +102,7 @@ def test_missing_values_form_their_own_class():
 
 
 def test_table_and_str_read_in_plain_words():
-    a = assess(RELEASE, quasi_identifiers=QIS, sensitive="income", original=ORIGINAL)
+    a = assess(RELEASE, quasi_identifiers=QIS, sensitive_column="income", original=ORIGINAL)
     table = a.table()
     assert table.loc["k (smallest class)", "value"] == "2"
     assert "generalized information loss" in str(a)
@@ -110,7 +110,7 @@ def test_table_and_str_read_in_plain_words():
 
 
 def test_ledger_record(ledger):
-    assess(RELEASE, quasi_identifiers=QIS, sensitive="income", ledger=ledger)
+    assess(RELEASE, quasi_identifiers=QIS, sensitive_column="income", ledger=ledger)
     record = ledger.records()[-1]
     assert (record["stage"], record["operation"]) == ("anonymization", "assess")
     assert record["metrics"]["k"] == 2 and record["metrics"]["prosecutor_highest_risk"] == 0.5
@@ -122,19 +122,19 @@ def test_ledger_record(ledger):
     [
         ({"quasi_identifiers": ["agee"]}, ValueError, "'agee' is not a column.*did you mean 'age'"),
         ({"quasi_identifiers": []}, ValueError, "quasi_identifiers is empty"),
-        ({"quasi_identifiers": QIS, "sensitive": "age"}, ValueError, "both a quasi-identifier"),
-        ({"quasi_identifiers": QIS, "sensitive": "salary"}, ValueError, "'salary' is not in"),
+        ({"quasi_identifiers": QIS, "sensitive_column": "age"}, ValueError, "both a quasi-identifier"),
+        ({"quasi_identifiers": QIS, "sensitive_column": "salary"}, ValueError, "'salary' is not in"),
         ({"quasi_identifiers": QIS, "risk_threshold": 0}, ValueError, "risk_threshold=0"),
         ({"quasi_identifiers": QIS, "k": 0}, ValueError, "k=0"),
         ({"quasi_identifiers": QIS, "original": ORIGINAL.drop(index=[10])}, ValueError,
          "1 index label"),
         ({"quasi_identifiers": QIS, "population": RELEASE.iloc[:1][QIS]}, ValueError,
          "fewer records than the release"),
-        ({"quasi_identifiers": QIS, "sensitive": "income", "t_reference": {"low": 1}}, TypeError,
+        ({"quasi_identifiers": QIS, "sensitive_column": "income", "t_reference": {"low": 1}}, TypeError,
          "pandas Series"),
         ({"quasi_identifiers": QIS, "t_reference": pd.Series({"low": 1.0})}, ValueError,
          "without sensitive"),
-        ({"quasi_identifiers": QIS, "sensitive": "income", "t_reference": pd.Series({"low": 1.0})},
+        ({"quasi_identifiers": QIS, "sensitive_column": "income", "t_reference": pd.Series({"low": 1.0})},
          ValueError, "no share for sensitive value"),
     ],
 )
@@ -200,7 +200,7 @@ frames = st.integers(min_value=2, max_value=40).flatmap(
 def test_assess_agrees_with_a_plain_pandas_computation(frame):
     assume(frame["a"].notna().any())  # an all-missing quasi-identifier is refused (tested above)
     expected = reference_measures(frame, ["a", "b"], "s")
-    got = assess(frame, quasi_identifiers=["a", "b"], sensitive="s")
+    got = assess(frame, quasi_identifiers=["a", "b"], sensitive_column="s")
     assert got.k == expected["k"] and got.classes == expected["classes"]
     assert got.l_distinct == expected["l_distinct"]
     assert got.l_entropy == pytest.approx(expected["l_entropy"])

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.integration
 
 
 def test_raw_adult_is_highly_identifying(adult_train):
-    raw = assess(adult_train, sensitive="income")
+    raw = assess(adult_train, sensitive_column="income")
     assert raw.k == 1
     assert 0.45 < raw.unique_share < 0.50  # 47.5% unique on the eight quasi-identifiers
     assert raw.prosecutor.highest == 1.0

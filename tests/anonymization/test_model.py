@@ -52,7 +52,7 @@ def test_classifier_scores_raw_records(train, test):
 
 def test_classifier_with_sensitive_values_and_global_method(train, test):
     model = AnonymizedClassifier(quasi_identifiers=["age", "sex"], k=10, method="global", l=2)
-    model.fit(train.X, train.y, sensitive=train.frame["sex"].map({"F": "a", "M": "b"}).where(
+    model.fit(train.X, train.y, sensitive_values=train.frame["sex"].map({"F": "a", "M": "b"}).where(
         train.frame["age"] > 0))
     assert model.result_.achieved_l >= 2
     assert model.predict_proba(test.X).shape == (len(test), 2)

@@ -8,11 +8,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govkit.anonymization._mondrian import mondrian
+from govkit.anonymization._requirements import Requirements
 
 
 def test_distinct_values_give_classes_between_k_and_2k_minus_1():
     codes = np.arange(100)[:, None]
-    tree = mondrian(codes, [np.arange(100.0)], k=10)
+    tree = mondrian(codes, [np.arange(100.0)], Requirements(k=10))
     sizes = np.bincount(tree.row_leaf)[tree.leaves]
     assert sizes.sum() == 100 and sizes.min() >= 10 and sizes.max() <= 19
 
@@ -20,7 +21,7 @@ def test_distinct_values_give_classes_between_k_and_2k_minus_1():
 def test_the_widest_column_is_cut_first():
     codes = np.column_stack([np.repeat([0, 1], 50), np.arange(100)])
     positions = [np.array([0.0, 1.0]), np.arange(100.0)]
-    tree = mondrian(codes, positions, k=50)
+    tree = mondrian(codes, positions, Requirements(k=50))
     # both columns are full width (1.0); ties go to the first; cutting it gives two classes
     assert tree.dim[0] == 0 and len(tree.leaves) == 2
 
@@ -30,8 +31,9 @@ def test_sensitive_constraints_hold_in_every_class():
     codes = rng.integers(0, 30, (400, 2))
     sensitive = rng.integers(0, 3, 400)
     reference = np.bincount(sensitive, minlength=3) / 400
-    tree = mondrian(codes, [np.arange(30.0)] * 2, k=5, sensitive=sensitive, n_values=3,
-                    reference=reference, l_distinct=3, t=0.15)
+    tree = mondrian(codes, [np.arange(30.0)] * 2,
+                    Requirements(k=5, sensitive_codes=sensitive, n_values=3, reference=reference,
+                                 l_distinct=3, t=0.15))
     for leaf in tree.leaves:
         members = sensitive[tree.row_leaf == leaf]
         shares = np.bincount(members, minlength=3) / len(members)
@@ -49,8 +51,8 @@ def test_sensitive_constraints_hold_in_every_class():
 )
 def test_routing_and_suppression_properties(codes, k, budget):
     codes = np.asarray(codes)
-    tree = mondrian(codes, [np.arange(10.0), np.arange(5.0)], k=k, max_suppressed=budget,
-                    categorical=np.array([False, True]))
+    tree = mondrian(codes, [np.arange(10.0), np.arange(5.0)],
+                    Requirements(k=k, max_suppressed=budget), categorical=np.array([False, True]))
     # the recorded cuts send every training row to the leaf it ended in
     np.testing.assert_array_equal(tree.route(codes), tree.row_leaf)
     suppressed = tree.suppressed[tree.row_leaf]
@@ -64,14 +66,14 @@ def test_routing_and_suppression_properties(codes, k, budget):
 def test_deterministic():
     rng = np.random.default_rng(2)
     codes = rng.integers(0, 50, (500, 3))
-    a = mondrian(codes, [np.arange(50.0)] * 3, k=7)
-    b = mondrian(codes, [np.arange(50.0)] * 3, k=7)
+    a = mondrian(codes, [np.arange(50.0)] * 3, Requirements(k=7))
+    b = mondrian(codes, [np.arange(50.0)] * 3, Requirements(k=7))
     np.testing.assert_array_equal(a.row_leaf, b.row_leaf)
 
 
 def test_one_class_when_nothing_can_be_cut():
     codes = np.zeros((5, 1), dtype=int)
-    tree = mondrian(codes, [np.array([0.0])], k=2)
+    tree = mondrian(codes, [np.array([0.0])], Requirements(k=2))
     assert tree.leaves.tolist() == [0]
 
 
@@ -79,5 +81,5 @@ def test_one_class_when_nothing_can_be_cut():
 def test_scales_to_more_rows(n):
     rng = np.random.default_rng(3)
     codes = rng.integers(0, 80, (n, 4))
-    tree = mondrian(codes, [np.arange(80.0)] * 4, k=10)
+    tree = mondrian(codes, [np.arange(80.0)] * 4, Requirements(k=10))
     assert np.bincount(tree.row_leaf)[tree.leaves].min() >= 10

@@ -17,6 +17,7 @@ from govkit.anonymization import (
     MaskingHierarchy,
 )
 from govkit.anonymization._assess import sensitive_codes
+from govkit.anonymization._requirements import Requirements
 from govkit.anonymization._search import Lattice, full_domain_search
 
 HIERARCHIES = {
@@ -97,10 +98,10 @@ def test_search_finds_the_exact_optimum(frame, k, use_l, t, suppress):
     l_distinct = 2 if use_l and frame["s"].nunique() == 2 else None
     codes, n_values, ordered = sensitive_codes(frame["s"])
     reference = np.bincount(codes, minlength=n_values) / len(codes)
-    found = full_domain_search(
-        frame, HIERARCHIES, k=k, sensitive=codes, n_values=n_values, reference=reference,
-        ordered=ordered, l_distinct=l_distinct, t=t, max_suppressed=suppress,
-    )
+    found = full_domain_search(frame, HIERARCHIES, Requirements(
+        k=k, sensitive_codes=codes, n_values=n_values, reference=reference, ordered=ordered,
+        l_distinct=l_distinct, t=t, max_suppressed=suppress,
+    ))
     best, winners = brute_force(frame, HIERARCHIES, k, l_distinct, t, suppress)
     assert found.loss == pytest.approx(best, abs=1e-9)
     assert tuple(found.levels.values()) in winners
@@ -112,22 +113,22 @@ def test_cache_reuses_nodes_and_gives_the_same_answer():
     frame = pd.DataFrame({"age": rng.integers(20, 60, 300), "job": rng.choice(list("abcd"), 300),
                           "zip": rng.choice(["021", "100", "945"], 300)})
     lattice = Lattice(frame, HIERARCHIES, cache=True)
-    first = lattice.search(k=5, max_suppressed=3)
-    again = lattice.search(k=5, max_suppressed=3)
+    first = lattice.search(Requirements(k=5, max_suppressed=3))
+    again = lattice.search(Requirements(k=5, max_suppressed=3))
     assert again.nodes_evaluated == 0 and again.levels == first.levels
-    fresh = Lattice(frame, HIERARCHIES).search(k=5, max_suppressed=3)
+    fresh = Lattice(frame, HIERARCHIES).search(Requirements(k=5, max_suppressed=3))
     assert fresh.levels == first.levels and fresh.loss == pytest.approx(first.loss)
-    larger_k = lattice.search(k=8, max_suppressed=3)
+    larger_k = lattice.search(Requirements(k=8, max_suppressed=3))
     assert larger_k.nodes_evaluated == 0  # every node it needs was seen at k=5
 
 
 def test_top_node_always_qualifies():
     frame = pd.DataFrame({"job": list("abcd")})
-    found = full_domain_search(frame, {"job": FlatHierarchy()}, k=4)
+    found = full_domain_search(frame, {"job": FlatHierarchy()}, Requirements(k=4))
     assert found.levels == {"job": 1} and not found.suppressed.any()
 
 
 def test_search_needs_sensitive_codes_for_l():
     frame = pd.DataFrame({"job": list("abcd")})
     with pytest.raises(ValueError, match="sensitive"):
-        Lattice(frame, {"job": FlatHierarchy()}).search(k=2, l_distinct=2)
+        Lattice(frame, {"job": FlatHierarchy()}).search(Requirements(k=2, l_distinct=2))
