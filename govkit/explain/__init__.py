@@ -10,6 +10,13 @@ of the stage compares them: the disagreement metrics of Krishna et al. (2022)
 (:func:`proxy_analysis`), and what different models rely on
 (:func:`compare_importances`, :func:`glassbox_vs_shap`).
 
+Renamed in this release (the old names still work, with a FutureWarning, until
+the next): the keyword ``k=`` (top-k features) is ``top_k=``, and the result
+attribute ``.k`` is ``.top_k``; ``ModelComparison`` is
+:class:`ImportanceComparison` and ``plot_model_comparison`` is
+:func:`plot_importance_comparison` (named apart from
+:mod:`govkit.fairness`' model comparison).
+
 Ledger records
 --------------
 Every record has stage ``explain``; row data never enters the ledger, only
@@ -30,7 +37,7 @@ fingerprints of the explained rows (``inputs``) and summaries.
     metrics: ``rows_explained``, ``top_features``, ``mean_abs_weight``,
     ``mean_fidelity``, ``min_fidelity`` (R² of LIME's local fit).
 ``lime_shap_agreement``
-    parameters: ``k``, ``model``, ``shap_explainer``, ``shap`` (its
+    parameters: ``top_k``, ``model``, ``shap_explainer``, ``shap`` (its
     parameters), ``lime_explainer``, ``lime`` (its parameters and seed).
     metrics: ``rows``, ``feature_agreement``, ``rank_agreement``,
     ``sign_agreement``, ``signed_rank_agreement``, ``rank_correlation``,
@@ -38,7 +45,7 @@ fingerprints of the explained rows (``inputs``) and summaries.
     ``shap_top_features``, ``lime_top_features``.
 ``lime_stability``
     parameters: ``model``, ``explainer``, ``seeds``, ``num_samples`` (list),
-    ``k``, ``rows``, ``discretizer``.
+    ``top_k``, ``rows``, ``discretizer``.
     metrics: one entry per sample size (``"500"``, ...) holding
     ``top_k_jaccard``, ``min_top_k_jaccard``, ``weight_spread``,
     ``relative_spread``, ``sign_flips``, ``mean_fidelity``.
@@ -50,7 +57,7 @@ fingerprints of the explained rows (``inputs``) and summaries.
     ``group_top_features`` (group -> 3 features), ``group_rows``.
 ``compare_models``
     parameters: ``models`` (name -> model, explainer and its parameters),
-    ``k``, ``output``.
+    ``top_k``, ``output``.
     metrics: ``top_features`` (name -> list), ``importance_share``
     (name -> feature -> share), ``rank_correlation`` and ``top_k_overlap``
     (``"a vs b"`` -> value), ``min_rank_correlation``.
@@ -63,15 +70,11 @@ fingerprints of the explained rows (``inputs``) and summaries.
     ``top_features_shap``.
 """
 
+import warnings as _warnings
+
 from ._agreement import AGREEMENT_METRICS, AgreementResult, agreement, lime_shap_agreement
-from ._compare import ModelComparison, compare_importances
-from ._glassbox import (
-    GlassboxComparison,
-    fill_missing_categories,
-    fit_ebm,
-    glassbox_vs_shap,
-    shape_function,
-)
+from ._compare import ImportanceComparison, compare_importances
+from ._glassbox import GlassboxComparison, fit_ebm, glassbox_vs_shap, shape_function
 from ._lime import LimeExplanation, LimeResult, TabularLime, explain_lime
 from ._plots import (
     plot_agreement,
@@ -79,8 +82,8 @@ from ._plots import (
     plot_dependence,
     plot_group_importance,
     plot_importance,
+    plot_importance_comparison,
     plot_lime,
-    plot_model_comparison,
     plot_person,
     plot_proxy,
     plot_shape_function,
@@ -97,9 +100,9 @@ __all__ = [
     "AgreementResult",
     "ExplainerChoice",
     "GlassboxComparison",
+    "ImportanceComparison",
     "LimeExplanation",
     "LimeResult",
-    "ModelComparison",
     "ProxyResult",
     "ShapExplanation",
     "StabilityResult",
@@ -110,7 +113,6 @@ __all__ = [
     "explain_lime",
     "explain_shap",
     "feature_association",
-    "fill_missing_categories",
     "fit_ebm",
     "glassbox_vs_shap",
     "group_importance",
@@ -121,8 +123,8 @@ __all__ = [
     "plot_dependence",
     "plot_group_importance",
     "plot_importance",
+    "plot_importance_comparison",
     "plot_lime",
-    "plot_model_comparison",
     "plot_person",
     "plot_proxy",
     "plot_shape_function",
@@ -131,3 +133,19 @@ __all__ = [
     "proxy_analysis",
     "shape_function",
 ]
+
+#: Old public names -> new ones; the old names work for one release with a FutureWarning.
+_RENAMED = {"ModelComparison": "ImportanceComparison",
+            "plot_model_comparison": "plot_importance_comparison"}
+_RENAMED_NAME = (
+    "govkit.explain.{old} is now govkit.explain.{new} (named apart from govkit.fairness' model "
+    "comparison); {old} still works in this release and will be removed in the next."
+)
+
+
+def __getattr__(name: str):
+    if name in _RENAMED:
+        _warnings.warn(_RENAMED_NAME.format(old=name, new=_RENAMED[name]), FutureWarning,
+                       stacklevel=2)
+        return globals()[_RENAMED[name]]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

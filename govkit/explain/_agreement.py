@@ -27,7 +27,9 @@ import numpy as np
 import pandas as pd
 from scipy.stats import spearmanr
 
-from ._checks import check_attributions, check_int
+from govkit._validation import check_interval, renamed_keywords
+
+from ._checks import check_attributions, renamed_attribute
 from ._lime import LimeResult
 from ._shap import ShapExplanation
 
@@ -46,7 +48,9 @@ _DIFFERENT_FEATURES = (
     "{a} and {b} explain different features: only in {a}: {only_a}; only in {b}: {only_b}. "
     "Compare explanations of the same model inputs."
 )
-_K_TOO_LARGE = "k={k} is larger than the number of features ({n}); pass k <= {n}."
+_K_TOO_LARGE = (
+    "agreement: top_k={top_k} is larger than the number of features ({n}); pass top_k <= {n}."
+)
 _NOT_SHAP = (
     "shap_explanation: expected a govkit ShapExplanation (from explain_shap), got {kind}."
 )
@@ -57,12 +61,17 @@ _ROWS_NOT_EXPLAINED = (
 )
 
 
-def _top(values: pd.Series, k: int) -> list[str]:
+def _top(values: pd.Series, top_k: int) -> list[str]:
     order = np.argsort(-np.abs(values.to_numpy()), kind="stable")
-    return [values.index[i] for i in order[:k]]
+    return [values.index[i] for i in order[:top_k]]
 
 
-def agreement(a: pd.Series, b: pd.Series, *, k: int = 5) -> dict[str, float]:
+def _check_top_k(top_k: object, func: str) -> int:
+    return check_interval(top_k, param="top_k", func=func, low=1, integer=True, example=5)
+
+
+@renamed_keywords(k="top_k")
+def agreement(a: pd.Series, b: pd.Series, *, top_k: int = 5) -> dict[str, float]:
     """The six disagreement-problem metrics between two attributions of one row.
 
     Parameters
@@ -70,8 +79,9 @@ def agreement(a: pd.Series, b: pd.Series, *, k: int = 5) -> dict[str, float]:
     a, b : pandas.Series
         Attributions indexed by feature name (e.g. a row of SHAP values and
         the same row's LIME weights); the same features in any order.
-    k : int
-        How many top features (by absolute value) the top-k metrics look at.
+    top_k : int
+        How many top features (by absolute value) the top-k metrics look at;
+        at most the number of features.
 
     Returns
     -------
@@ -85,7 +95,7 @@ def agreement(a: pd.Series, b: pd.Series, *, k: int = 5) -> dict[str, float]:
     >>> from govkit.explain import agreement
     >>> shap_row = pd.Series({"age": 0.9, "sex": -0.5, "race": 0.1})
     >>> lime_row = pd.Series({"age": 0.4, "sex": 0.2, "race": 0.0})
-    >>> result = agreement(shap_row, lime_row, k=2)
+    >>> result = agreement(shap_row, lime_row, top_k=2)
     >>> result["feature_agreement"], result["sign_agreement"]
     (1.0, 0.5)
     """
@@ -98,14 +108,14 @@ def agreement(a: pd.Series, b: pd.Series, *, k: int = 5) -> dict[str, float]:
                 only_b=sorted(set(b.index) - set(a.index)),
             )
         )
-    k = check_int("k", k)
-    if k > len(a):
-        raise ValueError(_K_TOO_LARGE.format(k=k, n=len(a)))
+    top_k = _check_top_k(top_k, "agreement")
+    if top_k > len(a):
+        raise ValueError(_K_TOO_LARGE.format(top_k=top_k, n=len(a)))
     b = b.reindex(a.index)
-    top_a, top_b = _top(a, k), _top(b, k)
+    top_a, top_b = _top(a, top_k), _top(b, top_k)
     common = set(top_a) & set(top_b)
     same_sign = {f for f in common if np.sign(a[f]) == np.sign(b[f])}
-    same_rank = [i for i in range(k) if top_a[i] == top_b[i]]
+    same_rank = [i for i in range(top_k) if top_a[i] == top_b[i]]
     abs_a, abs_b = a.abs().to_numpy(), b.abs().to_numpy()
     if np.ptp(abs_a) == 0 or np.ptp(abs_b) == 0:
         correlation = float("nan")
@@ -116,11 +126,11 @@ def agreement(a: pd.Series, b: pd.Series, *, k: int = 5) -> dict[str, float]:
         np.sign(abs_a[i] - abs_a[j]) == np.sign(abs_b[i] - abs_b[j]) for i, j in pairs
     )
     return {
-        "feature_agreement": len(common) / k,
-        "rank_agreement": len(same_rank) / k,
-        "sign_agreement": len(same_sign) / k,
+        "feature_agreement": len(common) / top_k,
+        "rank_agreement": len(same_rank) / top_k,
+        "sign_agreement": len(same_sign) / top_k,
         "signed_rank_agreement": float(
-            sum(np.sign(a[top_a[i]]) == np.sign(b[top_b[i]]) for i in same_rank) / k
+            sum(np.sign(a[top_a[i]]) == np.sign(b[top_b[i]]) for i in same_rank) / top_k
         ),
         "rank_correlation": correlation,
         "pairwise_rank_agreement": float(concordant / len(pairs)) if pairs else float("nan"),
@@ -138,15 +148,21 @@ class AgreementResult:
         :data:`AGREEMENT_METRICS`, plus LIME's ``fidelity``.
     summary : pandas.Series
         The mean of each metric over the rows.
-    k : int
+    top_k : int
+        How many top features the top-k metrics looked at.
     parameters : dict
         Both explainers' types and parameters (seeds included).
     """
 
     per_row: pd.DataFrame
     summary: pd.Series
-    k: int
+    top_k: int
     parameters: dict
+
+    @property
+    def k(self) -> int:
+        """Deprecated name of :attr:`top_k` (a FutureWarning says so)."""
+        return renamed_attribute(self, "k", "top_k")
 
     def by_fidelity(self, threshold: float = 0.5) -> pd.DataFrame:
         """Mean agreement for rows whose LIME fit is good (R² >= threshold) and the others."""
@@ -157,11 +173,12 @@ class AgreementResult:
         return table
 
 
+@renamed_keywords(k="top_k")
 def lime_shap_agreement(
     shap_explanation: ShapExplanation,
     lime_result: LimeResult,
     *,
-    k: int = 5,
+    top_k: int = 5,
     ledger=None,
 ) -> AgreementResult:
     """How far LIME and SHAP agree on each row both explain.
@@ -172,8 +189,9 @@ def lime_shap_agreement(
         From :func:`explain_shap`; must cover every row LIME explained.
     lime_result : LimeResult
         From :func:`explain_lime`.
-    k : int
-        Top-k size for the top-k metrics.
+    top_k : int
+        Top-k size for the top-k metrics; capped at the number of features
+        (as :func:`compare_importances` does).
     ledger : govkit.ledger.Ledger, optional
         When given, an ``explain/lime_shap_agreement`` record is appended with
         both explainers' types, parameters and seeds and the mean metrics.
@@ -191,7 +209,7 @@ def lime_shap_agreement(
     >>> model = LogisticRegression().fit(X, [0, 0, 1, 1] * 5)
     >>> shap_values = explain_shap(model, X, cache=False)
     >>> lime = explain_lime(TabularLime(model, X), X, rows=[0, 3], num_samples=500)
-    >>> lime_shap_agreement(shap_values, lime, k=1).per_row.shape
+    >>> lime_shap_agreement(shap_values, lime, top_k=1).per_row.shape
     (2, 7)
     """
     if not isinstance(shap_explanation, ShapExplanation):
@@ -210,22 +228,24 @@ def lime_shap_agreement(
                 only_b=sorted(set(lime_result.weights.columns) - set(shap_values.columns)),
             )
         )
+    top_k = min(_check_top_k(top_k, "lime_shap_agreement"), len(shap_values.columns))
     rows = {
-        label: agreement(shap_values.loc[label], lime_result.weights.loc[label], k=k)
+        label: agreement(shap_values.loc[label], lime_result.weights.loc[label], top_k=top_k)
         for label in lime_result.weights.index
     }
     per_row = pd.DataFrame.from_dict(rows, orient="index")[list(AGREEMENT_METRICS)]
     per_row["fidelity"] = lime_result.fidelity
     summary = per_row.mean().rename("mean")
     parameters: dict[str, Any] = {
-        "k": k,
+        "top_k": top_k,
         "model": shap_explanation.model,
         "shap_explainer": shap_explanation.explainer,
         "shap": dict(shap_explanation.parameters),
         "lime_explainer": "LimeTabularExplainer",
         "lime": dict(lime_result.parameters),
     }
-    result = AgreementResult(per_row=per_row, summary=summary, k=k, parameters=parameters)
+    result = AgreementResult(per_row=per_row, summary=summary, top_k=top_k,
+                             parameters=parameters)
     if ledger is not None:
         ledger.append(
             "explain",

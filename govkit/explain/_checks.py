@@ -1,39 +1,30 @@
-"""Input checks shared by the explanation helpers: the model, the data, the rows.
+"""Input checks shared by the explanation helpers: the data, the features, the rows.
 
-Every public function of :mod:`govkit.explain` validates its inputs here so that
-a wrong model or row id fails with one clear message instead of a traceback
-from deep inside shap, lime or pandas.
+Every public function of :mod:`govkit.explain` validates its inputs so that a
+wrong model or row id fails with one clear message instead of a traceback from
+deep inside shap, lime or pandas. The checks every stage shares come from
+govkit's one validation layer: the model from
+:func:`govkit.models.check_classifier`, the data argument from
+:func:`govkit.datasets.as_frame`, choices, numbers and ``random_state`` from
+:mod:`govkit._validation`; what is particular to explanations (rows, feature
+names, attributions) is here.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+import warnings
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.exceptions import NotFittedError
-from sklearn.utils.validation import check_is_fitted
 
-from govkit.datasets import Dataset
+from govkit._validation import as_generator, check_random_state
+from govkit.datasets import Dataset, as_frame
 
 __all__: list[str] = []
 
-NO_PREDICT_PROBA = (
-    "model: {kind} has no predict_proba; govkit explains the probability (or log-odds) of the "
-    "positive class, so it needs a probabilistic classifier. Use a classifier such as "
-    "govkit.models.fit_model('gradient_boosting', data), or wrap yours in "
-    "sklearn.calibration.CalibratedClassifierCV."
-)
-NOT_FITTED = (
-    "model: this {kind} is not fitted yet; fit it first, e.g. model.fit(data.X, data.y) or "
-    "govkit.models.fit_model(kind, data)."
-)
-NOT_BINARY = (
-    "model: {kind} has {n} classes ({classes}); govkit's explanations are for binary "
-    "classifiers. Binarize the target (see govkit.datasets.Dataset) and refit."
-)
 FEATURES_DIFFER = (
     "data: the columns do not match the features the model was fitted on. Missing from the "
     "data: {missing}; not known to the model: {extra}. Pass the same feature columns the "
@@ -43,11 +34,7 @@ FEATURE_COUNT = (
     "data: the model expects {expected} feature columns but the data has {got}; pass the "
     "same feature columns the model was trained with."
 )
-NOT_DATA = (
-    "{name}: expected a govkit Dataset or a pandas DataFrame of features, got {kind}; pass "
-    "e.g. govkit.datasets.load_adult('test')."
-)
-EMPTY = "{name}: the data has no rows; pass at least one row."
+EMPTY = "{func}: {name} has no rows; pass at least one row."
 ROW_RANGE = (
     "{name}: row {row!r} is out of range: the data has {n:,} rows, so positions run from 0 to "
     "{last:,}. Pick a position in that range."
@@ -61,39 +48,44 @@ UNKNOWN_FEATURE = (
     "{name}: {value!r} is not a feature of this explanation{hint}. The features are: "
     "{features}."
 )
-BAD_CHOICE = "{name}={value!r} is not one of {options}; pass one of them."
-BAD_POSITIVE_INT = "{name}={value!r} must be a whole number of at least {minimum}."
+#: The message of the FutureWarning a renamed result attribute (``result.k``) gives.
+RENAMED_ATTRIBUTE = (
+    "{owner}.{old} is now {owner}.{new} (govkit's one vocabulary: k is anonymity's k, top-k "
+    "features are top_k); .{old} still works in this release and will be removed in the next."
+)
 NOT_A_SERIES = (
     "{name}: expected a pandas Series of attributions indexed by feature name, got {kind}; "
     "pass e.g. explanation.values.iloc[0]."
 )
 
 
-def check_choice(name: str, value: Any, options: Sequence[str]) -> str:
-    """Return ``value`` if it is one of ``options``; raise a ValueError naming them otherwise."""
-    if not isinstance(value, str) or value not in options:
-        raise ValueError(BAD_CHOICE.format(name=name, value=value, options=", ".join(options)))
-    return value
-
-
-def check_int(name: str, value: Any, minimum: int = 1) -> int:
-    """Return ``value`` as an int if it is a whole number >= ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(BAD_POSITIVE_INT.format(name=name, value=value, minimum=minimum))
-    return int(value)
-
-
-def features_of(data: Any, name: str = "data") -> pd.DataFrame:
+def features_of(data: Any, *, func: str, param: str = "data") -> pd.DataFrame:
     """The feature frame of a Dataset (``data.X``) or a copy of a DataFrame."""
-    if isinstance(data, Dataset):
-        frame = data.X
-    elif isinstance(data, pd.DataFrame):
-        frame = data.copy()
-    else:
-        raise TypeError(NOT_DATA.format(name=name, kind=type(data).__name__))
+    frame, dataset = as_frame(data, func=func, param=param)
+    frame = dataset.X if dataset is not None else frame.copy()
     if len(frame) == 0:
-        raise ValueError(EMPTY.format(name=name))
+        raise ValueError(EMPTY.format(func=func, name=param))
     return frame
+
+
+def int_seed(random_state: Any, *, func: str) -> int:
+    """A valid ``random_state`` as the int seed shap, lime and the cache keys take.
+
+    A whole number is kept; ``None`` (fresh randomness), a Generator or a
+    RandomState give a seed drawn from them, so the seed actually used can be
+    recorded.
+    """
+    random_state = check_random_state(random_state, func=func)
+    if isinstance(random_state, int):
+        return random_state
+    return int(as_generator(random_state, func=func).integers(2**31 - 1))
+
+
+def renamed_attribute(owner: object, old: str, new: str) -> Any:
+    """Warn that ``owner.old`` is now ``owner.new`` and return the new attribute's value."""
+    warnings.warn(RENAMED_ATTRIBUTE.format(owner=type(owner).__name__, old=old, new=new),
+                  FutureWarning, stacklevel=3)
+    return getattr(owner, new)
 
 
 def column_kinds(data: Any, frame: pd.DataFrame) -> tuple[list[str], list[str]]:
@@ -119,24 +111,6 @@ def final_estimator(model: Any) -> Any:
 def model_name(model: Any) -> str:
     """A short name for a model: its final estimator's class name."""
     return type(final_estimator(model)).__name__
-
-
-def check_model(model: Any) -> None:
-    """Raise a clear error unless ``model`` is a fitted binary classifier with predict_proba."""
-    kind = type(model).__name__
-    if not hasattr(model, "predict_proba"):
-        raise TypeError(NO_PREDICT_PROBA.format(kind=kind))
-    try:
-        check_is_fitted(model)
-    except NotFittedError:
-        raise ValueError(NOT_FITTED.format(kind=kind)) from None
-    except TypeError:  # not a scikit-learn estimator: trust predict_proba
-        return
-    classes = getattr(model, "classes_", None)
-    if classes is not None and len(classes) != 2:
-        raise ValueError(
-            NOT_BINARY.format(kind=kind, n=len(classes), classes=list(np.asarray(classes)))
-        )
 
 
 def align_features(model: Any, frame: pd.DataFrame) -> pd.DataFrame:

@@ -15,10 +15,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._checks import check_int
+from govkit._validation import check_interval, renamed_keywords
+
+from ._checks import renamed_attribute
 from ._shap import ShapExplanation
 
-__all__ = ["ModelComparison", "compare_importances"]
+__all__ = ["ImportanceComparison", "compare_importances"]
 
 _TOO_FEW = (
     "explanations: pass a dict of at least two named ShapExplanations, e.g. "
@@ -43,8 +45,12 @@ _DIFFERENT_OUTPUT = (
 
 
 @dataclass(frozen=True, eq=False)
-class ModelComparison:
-    """Global importances of several models, side by side.
+class ImportanceComparison:
+    """Global importances of several models, side by side (what each relies on).
+
+    Named apart from :class:`govkit.fairness.ModelComparison`, which
+    compares the models' fairness and accuracy; this compares their
+    explanations.
 
     Attributes
     ----------
@@ -57,26 +63,33 @@ class ModelComparison:
         Models x models: Spearman correlation of the importances.
     top_k_overlap : pandas.DataFrame
         Models x models: share of the top-k features the two have in common.
-    k : int
+    top_k : int
+        How many top features the overlap compares.
     """
 
     importance: pd.DataFrame
     share: pd.DataFrame
     rank_correlation: pd.DataFrame
     top_k_overlap: pd.DataFrame
-    k: int
+    top_k: int
+
+    @property
+    def k(self) -> int:
+        """Deprecated name of :attr:`top_k` (a FutureWarning says so)."""
+        return renamed_attribute(self, "k", "top_k")
 
     def top_features(self) -> dict[str, list[str]]:
         """Each model's top-k features, most important first."""
         return {
-            model: self.importance[model].sort_values(ascending=False).index[: self.k].tolist()
+            model: self.importance[model].sort_values(ascending=False).index[: self.top_k].tolist()
             for model in self.importance.columns
         }
 
 
+@renamed_keywords(k="top_k")
 def compare_importances(
-    explanations: Mapping[str, ShapExplanation], *, k: int = 5, ledger=None
-) -> ModelComparison:
+    explanations: Mapping[str, ShapExplanation], *, top_k: int = 5, ledger=None
+) -> ImportanceComparison:
     """Compare what several models rely on, from their SHAP explanations on the same rows.
 
     Parameters
@@ -84,14 +97,14 @@ def compare_importances(
     explanations : dict
         Model name -> :class:`ShapExplanation`, all on the same rows, the same
         features and the same output scale.
-    k : int
-        Top-k size for the overlap.
+    top_k : int
+        Top-k size for the overlap; capped at the number of features.
     ledger : govkit.ledger.Ledger, optional
         When given, an ``explain/compare_models`` record is appended.
 
     Returns
     -------
-    ModelComparison
+    ImportanceComparison
 
     Examples
     --------
@@ -103,7 +116,7 @@ def compare_importances(
     ...                            "log_odds", "TreeExplainer", "", "demo")
     >>> one = fake({"a": [2.0, -2.0], "b": [1.0, 1.0], "c": [0.1, 0.0]})
     >>> two = fake({"a": [0.2, 0.2], "b": [3.0, 1.0], "c": [0.0, 0.1]})
-    >>> comparison = compare_importances({"one": one, "two": two}, k=1)
+    >>> comparison = compare_importances({"one": one, "two": two}, top_k=1)
     >>> comparison.top_features()
     {'one': ['a'], 'two': ['b']}
     >>> float(comparison.rank_correlation.loc["one", "two"])
@@ -129,21 +142,23 @@ def compare_importances(
         if explanation.output != first.output:
             raise ValueError(_DIFFERENT_OUTPUT.format(
                 name=name, first=first_name, got=explanation.output, expected=first.output))
-    k = check_int("k", k)
-    k = min(k, len(first.values.columns))
+    top_k = check_interval(top_k, param="top_k", func="compare_importances", low=1,
+                           integer=True, example=5)
+    top_k = min(top_k, len(first.values.columns))
     importance = pd.DataFrame({str(n): e.importance() for n, e in explanations.items()})
     importance = importance.loc[importance.mean(axis=1).sort_values(ascending=False).index]
     share = importance / importance.sum()
     correlation = importance.corr(method="spearman")
     tops = {
-        model: set(importance[model].sort_values(ascending=False).index[:k])
+        model: set(importance[model].sort_values(ascending=False).index[:top_k])
         for model in importance.columns
     }
     overlap = pd.DataFrame(
-        [[len(tops[a] & tops[b]) / k for b in importance.columns] for a in importance.columns],
+        [[len(tops[a] & tops[b]) / top_k for b in importance.columns]
+         for a in importance.columns],
         index=importance.columns, columns=importance.columns,
     )
-    result = ModelComparison(importance, share, correlation, overlap, k)
+    result = ImportanceComparison(importance, share, correlation, overlap, top_k)
     if ledger is not None:
         pairs = list(itertools.combinations(importance.columns, 2))
         ledger.append(
@@ -152,7 +167,7 @@ def compare_importances(
             parameters={
                 "models": {str(n): {"model": e.model, "explainer": e.explainer, **e.parameters}
                            for n, e in explanations.items()},
-                "k": k,
+                "top_k": top_k,
                 "output": first.output,
             },
             inputs={"rows": first.features},

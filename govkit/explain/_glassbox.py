@@ -28,9 +28,11 @@ from scipy.stats import spearmanr
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from govkit.datasets import Dataset
+from govkit._validation import check_interval
+from govkit.datasets import Dataset, check_dataset
+from govkit.models import check_classifier
 
-from ._checks import check_int, check_model, final_estimator
+from ._checks import final_estimator, int_seed
 from ._shap import ShapExplanation
 
 __all__ = [
@@ -41,10 +43,6 @@ __all__ = [
     "shape_function",
 ]
 
-_NOT_A_DATASET = (
-    "fit_ebm: data must be a govkit Dataset, got {kind}; wrap a frame with "
-    "govkit.datasets.Dataset(frame, target=..., positive_label=...)."
-)
 _NOT_GLASSBOX = (
     "model: {kind} is not an additive glass-box model; glassbox_vs_shap and shape_function "
     "need an interpret ExplainableBoostingClassifier or DPExplainableBoostingClassifier "
@@ -67,7 +65,7 @@ def fill_missing_categories(frame: pd.DataFrame, columns: list[str]) -> pd.DataF
     Examples
     --------
     >>> import pandas as pd
-    >>> from govkit.explain import fill_missing_categories
+    >>> from govkit.explain._glassbox import fill_missing_categories
     >>> frame = pd.DataFrame({"job": ["a", None], "age": [1.0, None]})
     >>> fill_missing_categories(frame, ["job"])["job"].tolist()
     ['a', 'missing']
@@ -99,7 +97,9 @@ def fit_ebm(
         values are exactly its centred shape functions).
     outer_bags, learning_rate, max_rounds : int, float, int
         interpret's settings; the defaults here are chosen for speed.
-    random_state : int
+    random_state : None, int, numpy Generator or RandomState
+        Seeds the EBM (None, a Generator or a RandomState give a seed drawn
+        from them).
 
     Returns
     -------
@@ -117,11 +117,17 @@ def fit_ebm(
     >>> model[-1].term_names_[:3]
     ['age', 'workclass', 'fnlwgt']
     """
-    if not isinstance(data, Dataset):
-        raise TypeError(_NOT_A_DATASET.format(kind=type(data).__name__))
-    interactions = check_int("interactions", interactions, minimum=0)
-    outer_bags = check_int("outer_bags", outer_bags)
-    max_rounds = check_int("max_rounds", max_rounds)
+    func = "fit_ebm"
+    check_dataset(data, func=func)
+    interactions = check_interval(interactions, param="interactions", func=func, low=0,
+                                  integer=True, example=0)
+    outer_bags = check_interval(outer_bags, param="outer_bags", func=func, low=1, integer=True,
+                                example=1)
+    learning_rate = check_interval(learning_rate, param="learning_rate", func=func, low=0,
+                                   low_open=True, example=0.1)
+    max_rounds = check_interval(max_rounds, param="max_rounds", func=func, low=1, integer=True,
+                                example=1000)
+    random_state = int_seed(random_state, func=func)
     fill = FunctionTransformer(
         fill_missing_categories,
         kw_args={"columns": list(data.categorical)},
@@ -137,9 +143,9 @@ def fit_ebm(
     return model.fit(data.X, data.y)
 
 
-def _glassbox(model: Any) -> tuple[Any, Any]:
+def _glassbox(model: Any, func: str) -> tuple[Any, Any]:
     """(preprocessing or None, the EBM) of a model, or a clear TypeError."""
-    check_model(model)
+    check_classifier(model, func=func)
     ebm = final_estimator(model)
     needed = ("term_features_", "term_names_", "term_importances", "eval_terms", "explain_global")
     if not all(hasattr(ebm, attribute) for attribute in needed):
@@ -179,7 +185,7 @@ def shape_function(model: Any, feature: str) -> pd.DataFrame:
     >>> list(table.columns), len(table)
     (['lower', 'upper', 'score'], 4)
     """
-    _, ebm = _glassbox(model)
+    _, ebm = _glassbox(model, "shape_function")
     terms = _main_terms(ebm)
     if feature not in terms:
         raise ValueError(_NOT_MAIN_EFFECT.format(feature=feature, terms=list(ebm.term_names_)))
@@ -243,7 +249,7 @@ def glassbox_vs_shap(model: Any, explanation: ShapExplanation, *, ledger=None) -
     >>> comparison.max_difference < 1e-9, comparison.table.index.tolist()
     (True, ['x', 'z'])
     """
-    preprocess, ebm = _glassbox(model)
+    preprocess, ebm = _glassbox(model, "glassbox_vs_shap")
     if not isinstance(explanation, ShapExplanation):
         raise TypeError(_NOT_SHAP.format(kind=type(explanation).__name__))
     features = [str(f) for f in getattr(model, "feature_names_in_", explanation.values.columns)]

@@ -50,16 +50,16 @@ from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from threadpoolctl import threadpool_limits
 
+from govkit._validation import check_choice, check_interval
 from govkit.datasets import Dataset
 from govkit.ledger import fingerprint
+from govkit.models import check_classifier
 
 from ._checks import (
     align_features,
-    check_choice,
-    check_int,
-    check_model,
     column_kinds,
     features_of,
+    int_seed,
     model_name,
     row_positions,
 )
@@ -112,6 +112,7 @@ class LimeExplanation:
         fits the model near the row; low values mean: do not trust it).
     num_samples : int
     random_state : int
+        The seed LIME used.
     row : object
         The row's index label.
     native : lime.explanation.Explanation
@@ -235,9 +236,10 @@ class TabularLime:
         kernel_width: float | None = None,
         name: str | None = None,
     ) -> None:
-        check_model(model)
-        check_choice("discretizer", discretizer, DISCRETIZERS)
-        frame = align_features(model, features_of(background, "background"))
+        check_classifier(model, func="TabularLime")
+        check_choice(discretizer, DISCRETIZERS, param="discretizer", func="TabularLime")
+        frame = align_features(model, features_of(background, func="TabularLime",
+                                                  param="background"))
         _, categorical = column_kinds(background, frame)
         self.model = model
         self.name = name or model_name(model)
@@ -323,14 +325,18 @@ class TabularLime:
             Raw feature values.
         num_samples : int
             Perturbations LIME draws (lime's default is 5,000).
-        random_state : int
-            Seed: the same seed gives the same explanation.
+        random_state : None, int, numpy Generator or RandomState
+            Seed: the same seed gives the same explanation (None, a Generator
+            or a RandomState give a seed drawn from them, recorded in the
+            result).
 
         Returns
         -------
         LimeExplanation
         """
-        num_samples = check_int("num_samples", num_samples, minimum=10)
+        num_samples = check_interval(num_samples, param="num_samples", func="TabularLime.explain",
+                                     low=10, integer=True, example=DEFAULT_SAMPLES)
+        random_state = int_seed(random_state, func="TabularLime.explain")
         frame, imputed = self._as_the_model_sees_it(self._one_row(row))
         codes = self.codec.encode(frame, unseen="extend")[0]
         unseen = tuple(
@@ -360,7 +366,7 @@ class TabularLime:
             model_prediction=float(native.predict_proba[1]),
             fidelity=float(native.score),
             num_samples=num_samples,
-            random_state=int(random_state),
+            random_state=random_state,
             row=frame.index[0],
             native=native,
             imputed=imputed,
@@ -387,9 +393,10 @@ def explain_lime(
     rows : int, list of int, slice, optional
         Positions of the rows; all rows when omitted (LIME takes ~0.1 s a row).
     num_samples : int
-    random_state : int
+    random_state : None, int, numpy Generator or RandomState
         Every row is explained with this seed, so a row's explanation does not
-        depend on which other rows were explained.
+        depend on which other rows were explained (None, a Generator or a
+        RandomState give one seed drawn from them, recorded in the result).
     ledger : govkit.ledger.Ledger, optional
         When given, an ``explain/lime`` record is appended.
 
@@ -410,7 +417,10 @@ def explain_lime(
     """
     if not isinstance(explainer, TabularLime):
         raise TypeError(_NOT_EXPLAINER.format(kind=type(explainer).__name__))
-    frame = align_features(explainer.model, features_of(data))
+    num_samples = check_interval(num_samples, param="num_samples", func="explain_lime", low=10,
+                                 integer=True, example=DEFAULT_SAMPLES)
+    random_state = int_seed(random_state, func="explain_lime")
+    frame = align_features(explainer.model, features_of(data, func="explain_lime"))
     positions = row_positions(rows, len(frame))
     explanations = [
         explainer.explain(frame.iloc[[p]], num_samples=num_samples, random_state=random_state)
@@ -440,7 +450,7 @@ def explain_lime(
         model=explainer.name,
         parameters={
             "num_samples": int(num_samples),
-            "random_state": int(random_state),
+            "random_state": random_state,
             "discretizer": explainer.discretizer,
             "kernel_width": explainer.kernel_width,
             "background_rows": explainer.background_rows,

@@ -19,9 +19,12 @@ import numpy as np
 import pandas as pd
 from matplotlib.colors import LinearSegmentedColormap
 
+from govkit._fonts import use_cjk_fallback
+from govkit._validation import as_generator, check_interval
+
 from ._agreement import AGREEMENT_METRICS, AgreementResult
-from ._checks import check_feature, check_int
-from ._compare import ModelComparison
+from ._checks import check_feature
+from ._compare import ImportanceComparison
 from ._glassbox import _glassbox, _main_terms, shape_function
 from ._lime import LimeExplanation
 from ._proxy import ProxyResult
@@ -29,23 +32,18 @@ from ._shap import ShapExplanation
 from ._stability import StabilityResult
 
 __all__ = [
-    "plot_agreement",
-    "plot_beeswarm",
-    "plot_dependence",
-    "plot_group_importance",
-    "plot_importance",
-    "plot_lime",
-    "plot_model_comparison",
-    "plot_person",
-    "plot_proxy",
-    "plot_shape_function",
-    "plot_stability",
-    "plot_waterfall",
+    # one model's SHAP values
+    "plot_importance", "plot_beeswarm", "plot_dependence", "plot_waterfall",
+    # LIME, and LIME beside SHAP
+    "plot_lime", "plot_person", "plot_agreement", "plot_stability",
+    # protected attributes, several models, glass boxes
+    "plot_proxy", "plot_group_importance", "plot_importance_comparison", "plot_shape_function",
 ]
 
 POSITIVE = "#ff0051"  # shap's red: pushes the prediction up
 NEGATIVE = "#008bfb"  # shap's blue: pushes it down
 GREY = "#8c8c8c"
+PALETTE = [NEGATIVE, POSITIVE, "#9a50ff", "#ffa600", GREY, "#2ca02c"]  # one colour per series
 RED_BLUE = LinearSegmentedColormap.from_list("govkit_red_blue", [NEGATIVE, "#9a50ff", POSITIVE])
 _OUTPUT_LABEL = {"log_odds": "log-odds", "probability": "probability"}
 
@@ -54,6 +52,10 @@ _ROW_NOT_EXPLAINED = (
     "row={row!r} is not one of the explained rows ({n} rows, labels {first!r} ... {last!r}); "
     "pass the index label of an explained row."
 )
+_NOT_COMPARISON = (
+    "plot_importance_comparison: comparison: expected an ImportanceComparison (what "
+    "compare_importances returns), got {kind}."
+)
 _LIME_FEATURES = (
     "lime_explanation explains features {got}, the SHAP explanation {expected}; explain the "
     "same model inputs with both."
@@ -61,10 +63,21 @@ _LIME_FEATURES = (
 
 
 def _axes(ax, size=(7, 4)):
+    use_cjk_fallback()  # labels are the data's column names and values (性别, 收入, ...)
     if ax is not None:
         return ax.figure, ax
     fig, ax = plt.subplots(figsize=size)
     return fig, ax
+
+
+def _subplots(*args, **kwargs):
+    """``plt.subplots`` with CJK glyphs available for the data's own labels."""
+    use_cjk_fallback()
+    return plt.subplots(*args, **kwargs)
+
+
+def _top(top: Any, func: str) -> int:
+    return check_interval(top, param="top", func=func, low=1, integer=True, example=10)
 
 
 def _check_shap(explanation: Any, name: str = "explanation") -> ShapExplanation:
@@ -99,8 +112,18 @@ def plot_importance(explanation: Any, *, top: int = 10, ax=None, title: str | No
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from govkit.explain import explain_shap, plot_importance
+    >>> X = pd.DataFrame({"age": [25, 38, 52, 61] * 5, "hours": [20, 40, 45, 60] * 5})
+    >>> explanation = explain_shap(LogisticRegression().fit(X, [0, 0, 1, 1] * 5), X, cache=False)
+    >>> plot_importance(explanation).axes[0].get_xlabel()
+    'mean |SHAP value| (log-odds)'
     """
-    top = check_int("top", top)
+    top = _top(top, "plot_importance")
     if isinstance(explanation, pd.Series):
         importance, label = explanation.sort_values(ascending=False), explanation.name or "importance"
     else:
@@ -142,11 +165,22 @@ def plot_beeswarm(explanation: ShapExplanation, *, top: int = 10, ax=None, rando
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from govkit.explain import ShapExplanation, plot_beeswarm
+    >>> rows = pd.DataFrame({"age": [23, 35, 47, 59], "job": ["cook", "nurse", "cook", "clerk"]})
+    >>> values = pd.DataFrame({"age": [-0.8, -0.1, 0.4, 0.9], "job": [0.2, -0.3, 0.2, 0.0]})
+    >>> explanation = ShapExplanation(values, -1.0, values.sum(axis=1) - 1.0, rows, "log_odds",
+    ...                               "LinearExplainer", "a demo", "demo model")
+    >>> [label.get_text() for label in plot_beeswarm(explanation).axes[0].get_yticklabels()]
+    ['job', 'age']
     """
     explanation = _check_shap(explanation)
-    top = check_int("top", top)
+    top = _top(top, "plot_beeswarm")
     order = explanation.importance().index[:top]
-    rng = np.random.default_rng(random_state)
+    rng = as_generator(random_state, func="plot_beeswarm")
     fig, ax = _axes(ax, (7.5, 0.45 * len(order) + 1.4))
     scatter = None
     for position, feature in enumerate(order[::-1]):
@@ -183,13 +217,24 @@ def plot_dependence(explanation: ShapExplanation, feature: str, *, ax=None, rand
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from govkit.explain import ShapExplanation, plot_dependence
+    >>> people = pd.DataFrame({"hours": [10, 40, 60], "sex": ["F", "M", "F"]})
+    >>> shap_values = pd.DataFrame({"hours": [-0.5, 0.1, 0.6], "sex": [-0.2, 0.3, -0.2]})
+    >>> e = ShapExplanation(shap_values, 0.0, shap_values.sum(axis=1), people, "log_odds",
+    ...                     "TreeExplainer", "a demo", "demo")
+    >>> [tick.get_text() for tick in plot_dependence(e, "sex").axes[0].get_xticklabels()]
+    ['F', 'M']
     """
     explanation = _check_shap(explanation)
     feature = check_feature("feature", feature, explanation.values.columns)
     shap_values = explanation.values[feature].to_numpy()
     raw = explanation.features[feature]
     fig, ax = _axes(ax, (7, 4))
-    rng = np.random.default_rng(random_state)
+    rng = as_generator(random_state, func="plot_dependence")
     if _is_numeric(raw):
         ax.scatter(raw.to_numpy(dtype=float), shap_values, s=7, color=NEGATIVE, alpha=0.5,
                    linewidths=0, rasterized=len(raw) > 500)
@@ -239,9 +284,19 @@ def plot_waterfall(explanation: ShapExplanation, row: Any, *, top: int = 10, ax=
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from govkit.explain import explain_shap, plot_waterfall
+    >>> X = pd.DataFrame({"income": [1.0, 2.5, 4.0, 5.5] * 3, "debt": [3.0, 1.0, 2.0, 0.5] * 3})
+    >>> shap_values = explain_shap(LogisticRegression().fit(X, [0, 0, 1, 1] * 3), X, cache=False)
+    >>> plot_waterfall(shap_values, row=2).axes[0].get_title()
+    'SHAP (LinearExplainer): row 2'
     """
     explanation = _check_shap(explanation)
-    top = check_int("top", top)
+    top = _top(top, "plot_waterfall")
     values, features, output = _row(explanation, row)
     order = _waterfall_order(values, top)
     rest = values.drop(order)
@@ -294,6 +349,17 @@ def plot_lime(lime_explanation: LimeExplanation, *, features: list[str] | None =
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from govkit.explain import TabularLime, plot_lime
+    >>> X = pd.DataFrame({"tenure": [1, 4, 7, 10] * 5, "visits": [9, 3, 6, 2] * 5})
+    >>> lime = TabularLime(LogisticRegression().fit(X, [0, 0, 1, 1] * 5), X)
+    >>> figure = plot_lime(lime.explain(X.iloc[0], num_samples=300))
+    >>> figure.axes[0].get_title().startswith("LIME: 300 samples, seed 0")
+    True
     """
     if not isinstance(lime_explanation, LimeExplanation):
         raise TypeError(
@@ -301,7 +367,7 @@ def plot_lime(lime_explanation: LimeExplanation, *, features: list[str] | None =
         )
     weights = lime_explanation.weights
     if features is None:
-        features = _waterfall_order(weights, check_int("top", top))
+        features = _waterfall_order(weights, _top(top, "plot_lime"))
     else:
         for feature in features:
             check_feature("features", feature, weights.index)
@@ -335,16 +401,27 @@ def plot_person(explanation: ShapExplanation, lime_explanation: LimeExplanation,
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from govkit.explain import TabularLime, explain_shap, plot_person
+    >>> X = pd.DataFrame({"a": [0.0, 1.0, 2.0, 3.0] * 5, "b": [1.0, 0.0, 1.0, 0.0] * 5})
+    >>> model = LogisticRegression().fit(X, [0, 0, 1, 1] * 5)
+    >>> lime_row = TabularLime(model, X).explain(X.iloc[[3]], num_samples=300)
+    >>> len(plot_person(explain_shap(model, X, cache=False), lime_row).axes)
+    2
     """
     explanation = _check_shap(explanation)
-    top = check_int("top", top)
+    top = _top(top, "plot_person")
     values, _, _ = _row(explanation, lime_explanation.row)
     if set(lime_explanation.weights.index) != set(values.index):
         raise ValueError(_LIME_FEATURES.format(
             got=list(lime_explanation.weights.index), expected=list(values.index)))
     order = _waterfall_order(values, top)
     height = 0.42 * (len(order) + 1) + 1.6
-    fig, (left, right) = plt.subplots(1, 2, figsize=(13, height),
+    fig, (left, right) = _subplots(1, 2, figsize=(13, height),
                                       gridspec_kw={"width_ratios": [1.1, 1]})
     plot_waterfall(explanation, lime_explanation.row, top=top, ax=left)
     plot_lime(lime_explanation, features=order, ax=right)
@@ -359,11 +436,24 @@ def plot_agreement(result: AgreementResult):
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from govkit.explain import (TabularLime, explain_lime, explain_shap, lime_shap_agreement,
+    ...                             plot_agreement)
+    >>> X = pd.DataFrame({"x1": [0.5, 1.5, 2.5, 3.5] * 5, "x2": [2.0, 1.0, 0.0, 1.0] * 5})
+    >>> model = LogisticRegression().fit(X, [0, 0, 1, 1] * 5)
+    >>> lime = explain_lime(TabularLime(model, X), X, rows=[0, 1], num_samples=300)
+    >>> result = lime_shap_agreement(explain_shap(model, X, cache=False), lime, top_k=1)
+    >>> plot_agreement(result).axes[0].get_xlabel()
+    'agreement between LIME and SHAP over 2 rows (top-1 metrics; 1 = full agreement)'
     """
     if not isinstance(result, AgreementResult):
         raise TypeError(f"result: expected an AgreementResult, got {type(result).__name__}.")
     metrics = list(AGREEMENT_METRICS)
-    fig, ax = plt.subplots(figsize=(8, 3.6))
+    fig, ax = _subplots(figsize=(8, 3.6))
     data = [result.per_row[m].dropna().to_numpy() for m in metrics]
     ax.boxplot(data, orientation="horizontal", widths=0.5, showfliers=False)
     ax.scatter([result.summary[m] for m in metrics], range(1, len(metrics) + 1), color=POSITIVE,
@@ -372,7 +462,7 @@ def plot_agreement(result: AgreementResult):
     ax.set_xlim(-1.05, 1.05)
     ax.axvline(0, color="#999999", lw=0.8)
     ax.set_xlabel(f"agreement between LIME and SHAP over {len(result.per_row)} rows "
-                  f"(top-k with k = {result.k}; 1 = full agreement)")
+                  f"(top-{result.top_k} metrics; 1 = full agreement)")
     ax.legend(loc="lower left", fontsize=8, frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
@@ -385,18 +475,29 @@ def plot_stability(result: StabilityResult):
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from govkit.explain import TabularLime, lime_stability, plot_stability
+    >>> X = pd.DataFrame({"p": [0.1, 0.4, 0.7, 0.9] * 5, "q": [5.0, 3.0, 4.0, 1.0] * 5})
+    >>> lime = TabularLime(LogisticRegression().fit(X, [0, 0, 1, 1] * 5), X)
+    >>> result = lime_stability(lime, X, rows=[1], seeds=range(3), num_samples=(100, 300))
+    >>> plot_stability(result).axes[0].get_ylabel()
+    'top-2 Jaccard index across 3 seeds'
     """
     if not isinstance(result, StabilityResult):
         raise TypeError(f"result: expected a StabilityResult, got {type(result).__name__}.")
     summary = result.summary
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4))
+    fig, (left, right) = _subplots(1, 2, figsize=(12, 4))
     sizes = summary.index.to_numpy()
     left.plot(sizes, summary["top_k_jaccard"], "o-", color=NEGATIVE, label="mean over seed pairs")
     left.plot(sizes, summary["min_top_k_jaccard"], "o--", color=GREY, label="worst seed pair")
     left.set_xscale("log")
     left.set_ylim(0, 1.05)
     left.set_xlabel("LIME samples per explanation")
-    left.set_ylabel(f"top-{result.k} Jaccard index across {len(result.seeds)} seeds")
+    left.set_ylabel(f"top-{result.top_k} Jaccard index across {len(result.seeds)} seeds")
     left.set_title("Do different seeds pick the same top features?", fontsize=10)
     left.legend(fontsize=8, frameon=False)
     first = result.weights[result.weights["row"] == result.weights["row"].iloc[0]]
@@ -432,11 +533,24 @@ def plot_proxy(result: ProxyResult):
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from govkit.explain import ShapExplanation, plot_proxy, proxy_analysis
+    >>> people = pd.DataFrame({"gender": ["F", "M"] * 4, "title": ["Ms", "Mr"] * 4,
+    ...                        "score": [1, 1, 2, 2] * 2})
+    >>> values = pd.DataFrame({"title": [0.6, -0.6] * 4, "score": [0.2, -0.1, 0.0, 0.3] * 2})
+    >>> explanation = ShapExplanation(values, 0.0, values.sum(axis=1), people[["title", "score"]],
+    ...                               "log_odds", "LinearExplainer", "a demo", "demo")
+    >>> result = proxy_analysis(explanation, people, protected="gender")
+    >>> result.table["role"].to_dict(), plot_proxy(result).axes[0].get_xlabel()
+    ({'title': 'proxy', 'score': ''}, "association with gender (Cramér's V)")
     """
     if not isinstance(result, ProxyResult):
         raise TypeError(f"result: expected a ProxyResult, got {type(result).__name__}.")
     table = result.table
-    fig, ax = plt.subplots(figsize=(7.5, 4.6))
+    fig, ax = _subplots(figsize=(7.5, 4.6))
     colours = table["role"].map({"protected": POSITIVE, "proxy": "#9a50ff"}).fillna(GREY)
     ax.scatter(table["association"], table["importance_share"], c=colours.tolist(), s=40)
     for feature, row in table.iterrows():
@@ -456,59 +570,81 @@ def plot_proxy(result: ProxyResult):
     return fig
 
 
+def _grouped_bars(table: pd.DataFrame, labels: list[str], *, row_height: float, xlabel: str,
+                  title: str):
+    """Horizontal bars of a features x series table: one bar per series, side by side."""
+    fig, ax = _subplots(figsize=(8, row_height * len(table) + 1.5))
+    height = 0.8 / table.shape[1]
+    for i, (column, label) in enumerate(zip(table.columns, labels, strict=True)):
+        ax.barh(np.arange(len(table)) + i * height, table[column].to_numpy(), height=height,
+                color=PALETTE[i % len(PALETTE)], label=label)
+    ax.set_yticks(np.arange(len(table)) + 0.4 - height / 2, [str(f) for f in table.index])
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=8, frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
 def plot_group_importance(result: ProxyResult, *, top: int = 8):
     """Mean |SHAP| of the top features within each group of the protected attribute.
 
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from govkit.explain import ShapExplanation, plot_group_importance, proxy_analysis
+    >>> frame = pd.DataFrame({"race": ["a", "b", "c"] * 3, "zip": [10, 20, 30] * 3,
+    ...                       "hours": [1, 2, 3, 3, 2, 1, 2, 2, 2]})
+    >>> shap_values = pd.DataFrame({"zip": [0.3, -0.2, 0.1] * 3, "hours": [0.05] * 9})
+    >>> e = ShapExplanation(shap_values, 0.0, shap_values.sum(axis=1), frame[["zip", "hours"]],
+    ...                     "log_odds", "TreeExplainer", "a demo", "demo")
+    >>> plot_group_importance(proxy_analysis(e, frame, protected="race")).axes[0].get_title()
+    'What the model relies on, by race'
     """
     if not isinstance(result, ProxyResult):
         raise TypeError(f"result: expected a ProxyResult, got {type(result).__name__}.")
     table = result.by_group.drop(columns="rows")
-    features = list(table.columns[: check_int("top", top)])
-    fig, ax = plt.subplots(figsize=(8, 0.5 * len(features) + 1.5))
-    height = 0.8 / len(table)
-    palette = [NEGATIVE, POSITIVE, "#9a50ff", "#ffa600", GREY, "#2ca02c"]
-    for i, (group, row) in enumerate(table.iterrows()):
-        ax.barh(np.arange(len(features)) + i * height, row[features].to_numpy(), height=height,
-                color=palette[i % len(palette)],
-                label=f"{group} ({int(result.by_group.loc[group, 'rows']):,} rows)")
-    ax.set_yticks(np.arange(len(features)) + 0.4 - height / 2, features)
-    ax.invert_yaxis()
-    ax.set_xlabel("mean |SHAP value| within the group")
-    ax.set_title(f"What the model relies on, by {result.protected}", fontsize=10)
-    ax.legend(fontsize=8, frameon=False)
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
-    return fig
+    features = list(table.columns[: _top(top, "plot_group_importance")])
+    labels = [f"{group} ({int(rows):,} rows)" for group, rows in result.by_group["rows"].items()]
+    return _grouped_bars(table[features].T, labels, row_height=0.5,
+                         xlabel="mean |SHAP value| within the group",
+                         title=f"What the model relies on, by {result.protected}")
 
 
-def plot_model_comparison(comparison: ModelComparison, *, top: int = 10):
+def plot_importance_comparison(comparison: ImportanceComparison, *, top: int = 10):
     """Each model's share of importance per feature, side by side.
 
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from govkit.explain import ShapExplanation, compare_importances, plot_importance_comparison
+    >>> rows = pd.DataFrame({"age": [30, 50], "hours": [20, 45]})
+    >>> def explained(age, hours):
+    ...     values = pd.DataFrame({"age": age, "hours": hours})
+    ...     return ShapExplanation(values, 0.0, values.sum(axis=1), rows, "log_odds",
+    ...                            "LinearExplainer", "a demo", "demo")
+    >>> comparison = compare_importances({"raw": explained([0.9, -0.7], [0.1, 0.2]),
+    ...                                   "private": explained([0.2, -0.1], [0.6, -0.5])})
+    >>> legend = plot_importance_comparison(comparison).axes[0].get_legend()
+    >>> [text.get_text() for text in legend.get_texts()]
+    ['raw', 'private']
     """
-    if not isinstance(comparison, ModelComparison):
-        raise TypeError(f"comparison: expected a ModelComparison, got {type(comparison).__name__}.")
-    share = comparison.share.iloc[: check_int("top", top)]
-    models = list(share.columns)
-    fig, ax = plt.subplots(figsize=(8, 0.55 * len(share) + 1.5))
-    height = 0.8 / len(models)
-    palette = [NEGATIVE, POSITIVE, "#9a50ff", "#ffa600", GREY, "#2ca02c"]
-    for i, model in enumerate(models):
-        ax.barh(np.arange(len(share)) + i * height, share[model].to_numpy(), height=height,
-                color=palette[i % len(palette)], label=model)
-    ax.set_yticks(np.arange(len(share)) + 0.4 - height / 2, list(share.index))
-    ax.invert_yaxis()
-    ax.set_xlabel("share of the model's total mean |SHAP|")
-    ax.set_title("What each model relies on", fontsize=10)
-    ax.legend(fontsize=8, frameon=False)
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
-    return fig
+    if not isinstance(comparison, ImportanceComparison):
+        raise TypeError(_NOT_COMPARISON.format(kind=type(comparison).__name__))
+    share = comparison.share.iloc[: _top(top, "plot_importance_comparison")]
+    return _grouped_bars(share, list(share.columns), row_height=0.55,
+                         xlabel="share of the model's total mean |SHAP|",
+                         title="What each model relies on")
 
 
 def plot_shape_function(model: Any, feature: str, *, explanation: ShapExplanation | None = None,
@@ -521,8 +657,19 @@ def plot_shape_function(model: Any, feature: str, *, explanation: ShapExplanatio
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from govkit.datasets import Dataset
+    >>> from govkit.explain import fit_ebm, plot_shape_function
+    >>> frame = pd.DataFrame({"age": list(range(20, 60)) * 3, "job": ["a", "b", "c"] * 40})
+    >>> frame["hired"] = (frame["age"] > 40).map({True: "yes", False: "no"})
+    >>> model = fit_ebm(Dataset(frame, target="hired", positive_label="yes"), max_rounds=50)
+    >>> plot_shape_function(model, "job").axes[0].get_title()
+    'ExplainableBoostingClassifier: shape function of job'
     """
-    preprocess, ebm = _glassbox(model)
+    preprocess, ebm = _glassbox(model, "plot_shape_function")
     table = shape_function(model, feature)
     fig, ax = _axes(ax, (7, 4))
     positions = None

@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 from scipy.stats.contingency import association
 
-from govkit.datasets import Dataset
+from govkit._validation import check_interval
+from govkit.datasets import as_frame
 
-from ._checks import check_int
 from ._shap import ShapExplanation
 
 __all__ = ["ProxyResult", "feature_association", "group_importance", "proxy_analysis"]
@@ -28,12 +28,20 @@ __all__ = ["ProxyResult", "feature_association", "group_importance", "proxy_anal
 MEASURE = "Cramér's V (numeric features binned into quantiles)"
 
 _NO_PROTECTED = (
-    "protected: column {column!r} is not in the data; pass one of its columns, e.g. "
-    "protected='sex'{hint}."
+    "{func}: protected={column!r} is not a column of the data{hint}; pass one of its columns "
+    "({columns})."
 )
-_NOT_FRAME = (
-    "data: expected a govkit Dataset or a pandas DataFrame holding the protected column, got "
-    "{kind}."
+_WHICH_PROTECTED = (
+    "{func}: protected=None means the Dataset's protected attribute, but data.protected is "
+    "{protected}; pass one of them, e.g. protected={first!r}."
+)
+_NO_PROTECTED_DECLARED = (
+    "{func}: protected=None means the Dataset's protected attribute, but {what}; pass the "
+    "column, e.g. protected='sex', or declare it with Dataset(..., protected=...)."
+)
+_NOT_A_COLUMN_NAME = (
+    "{func}: protected must be the name of one column (a str), got {kind} ({value!r}); pass "
+    "e.g. protected='sex'."
 )
 _NOT_SHAP = "explanation: expected a govkit ShapExplanation (from explain_shap), got {kind}."
 _MISALIGNED = (
@@ -44,15 +52,33 @@ _LENGTH = (
     "sensitive_features: has {got} values but the explanation has {want} rows; pass one group "
     "label per explained row (a Series indexed like the data is safest)."
 )
-_BAD_THRESHOLD = "threshold={value!r} must be a number between 0 and 1 (Cramér's V)."
 
 
-def _frame_of(data: Any) -> pd.DataFrame:
-    if isinstance(data, Dataset):
-        return data.frame.loc[:, [*data.feature_names]]
-    if isinstance(data, pd.DataFrame):
-        return data
-    raise TypeError(_NOT_FRAME.format(kind=type(data).__name__))
+def _protected_frame(data: Any, protected: str | None, func: str) -> tuple[pd.DataFrame, str]:
+    """The features and the protected column (a Dataset's even when it is not a feature)."""
+    frame, dataset = as_frame(data, func=func)
+    if protected is None:
+        if dataset is None or not dataset.protected:
+            what = "data is a DataFrame" if dataset is None else "data.protected is empty"
+            raise ValueError(_NO_PROTECTED_DECLARED.format(func=func, what=what))
+        if len(dataset.protected) > 1:
+            raise ValueError(_WHICH_PROTECTED.format(
+                func=func, protected=list(dataset.protected), first=dataset.protected[0]))
+        protected = dataset.protected[0]
+    if not isinstance(protected, str):
+        raise TypeError(_NOT_A_COLUMN_NAME.format(func=func, kind=type(protected).__name__,
+                                                  value=protected))
+    if protected not in frame.columns:
+        close = [c for c in frame.columns if str(c).lower() == protected.lower()]
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ValueError(_NO_PROTECTED.format(func=func, column=protected, hint=hint,
+                                              columns=", ".join(map(str, frame.columns))))
+    if dataset is not None:
+        # the model's features, and the protected attribute even when the model does not use it
+        # (data.exclude): its proxies are exactly what such a model can still rely on
+        columns = [*dataset.feature_names]
+        frame = frame.loc[:, columns + ([protected] if protected not in columns else [])]
+    return frame, protected
 
 
 def _as_categories(values: pd.Series, bins: int) -> pd.Series:
@@ -76,15 +102,18 @@ def _cramers_v(x: pd.Series, y: pd.Series) -> float:
     return float(association(table.to_numpy(), method="cramer"))
 
 
-def feature_association(data: Any, *, protected: str, bins: int = 10) -> pd.Series:
+def feature_association(data: Any, *, protected: str | None = None, bins: int = 10) -> pd.Series:
     """Cramér's V between each feature and a protected attribute, strongest first.
 
     Parameters
     ----------
     data : Dataset or DataFrame
-        Must hold the protected column.
-    protected : str
-        The protected attribute, e.g. ``"sex"``.
+        Must hold the protected column. A Dataset's features are measured
+        (not its target or identifiers); its protected column may be one the
+        model does not use (``Dataset.exclude``).
+    protected : str, optional
+        The protected attribute's column, e.g. ``"sex"``; by default the
+        Dataset's protected attribute (``data.protected``, when it names one).
     bins : int
         Numeric features with more distinct values than this are cut into
         this many quantile bins.
@@ -105,12 +134,12 @@ def feature_association(data: Any, *, protected: str, bins: int = 10) -> pd.Seri
     >>> feature_association(frame, protected="sex").round(2).to_dict()
     {'relationship': 1.0, 'age': 0.0}
     """
-    frame = _frame_of(data)
-    if protected not in frame.columns:
-        close = [c for c in frame.columns if str(c).lower() == str(protected).lower()]
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise ValueError(_NO_PROTECTED.format(column=protected, hint=hint))
-    bins = check_int("bins", bins, minimum=2)
+    frame, protected = _protected_frame(data, protected, "feature_association")
+    return _association(frame, protected, bins, "feature_association")
+
+
+def _association(frame: pd.DataFrame, protected: str, bins: Any, func: str) -> pd.Series:
+    bins = check_interval(bins, param="bins", func=func, low=2, integer=True, example=10)
     target = _as_categories(frame[protected], bins)
     values = {
         str(column): _cramers_v(_as_categories(frame[column], bins), target)
@@ -205,7 +234,7 @@ def proxy_analysis(
     explanation: ShapExplanation,
     data: Any,
     *,
-    protected: str,
+    protected: str | None = None,
     threshold: float = 0.3,
     bins: int = 10,
     ledger=None,
@@ -218,9 +247,12 @@ def proxy_analysis(
         SHAP values of the model on rows of ``data``.
     data : Dataset or DataFrame
         Holds the protected column for (at least) the explained rows; the
-        association is measured on all of its rows.
-    protected : str
-        The protected attribute, e.g. ``"sex"``.
+        association is measured on all of its rows. The protected attribute
+        need not be a feature of the model (a model trained without ``sex``
+        can still rely on its proxies: then ``direct_share`` is 0).
+    protected : str, optional
+        The protected attribute's column, e.g. ``"sex"``; by default the
+        Dataset's protected attribute (``data.protected``, when it names one).
     threshold : float
         Cramér's V at or above which a feature counts as a proxy (0.3 is a
         common reading of "moderate" association).
@@ -247,14 +279,11 @@ def proxy_analysis(
     """
     if not isinstance(explanation, ShapExplanation):
         raise TypeError(_NOT_SHAP.format(kind=type(explanation).__name__))
-    try:
-        threshold = float(threshold)
-    except (TypeError, ValueError):
-        raise ValueError(_BAD_THRESHOLD.format(value=threshold)) from None
-    if not 0 <= threshold <= 1:
-        raise ValueError(_BAD_THRESHOLD.format(value=threshold))
-    frame = _frame_of(data)
-    association_ = feature_association(frame, protected=protected, bins=bins)
+    func = "proxy_analysis"
+    threshold = check_interval(threshold, param="threshold", func=func, low=0, high=1,
+                               example=0.3)
+    frame, protected = _protected_frame(data, protected, func)
+    association_ = _association(frame, protected, bins, func)
     importance = explanation.importance()
     total = float(importance.sum())
     table = pd.DataFrame({"importance": importance})

@@ -29,18 +29,17 @@ from shap.utils import safe_isinstance
 from sklearn.compose import ColumnTransformer
 from sklearn.linear_model._base import LinearClassifierMixin
 
+from govkit._validation import check_choice, check_interval
 from govkit.ledger import fingerprint
-from govkit.models import feature_groups
+from govkit.models import check_classifier, feature_groups, positive_scores
 from govkit.workspace import cached
 
 from ._checks import (
     align_features,
-    check_choice,
-    check_int,
-    check_model,
     column_kinds,
     features_of,
     final_estimator,
+    int_seed,
     model_name,
     row_positions,
 )
@@ -379,9 +378,10 @@ def choose_explainer(model: Any, *, output: str = "log_odds", background_size: i
     >>> choose_explainer(model, output="probability").name
     'PermutationExplainer'
     """
-    check_choice("output", output, OUTPUTS)
-    check_model(model)
-    background_size = check_int("background_size", background_size)
+    check_choice(output, OUTPUTS, param="output", func="choose_explainer")
+    check_classifier(model, func="choose_explainer")
+    background_size = check_interval(background_size, param="background_size",
+                                     func="choose_explainer", low=1, integer=True, example=100)
     names = getattr(model, "feature_names_in_", None)
     features = [str(n) for n in names] if names is not None else [
         f"x{i}" for i in range(getattr(model, "n_features_in_", 0))
@@ -490,7 +490,7 @@ def _codec_path(algorithm, model, rows, background, categorical, output, max_eva
     codec = CategoryCodec(pd.concat([background, rows], ignore_index=True), categorical=categorical)
 
     def predict(codes: np.ndarray) -> np.ndarray:
-        proba = model.predict_proba(codec.decode(codes))[:, 1]
+        proba = positive_scores(model, codec.decode(codes), func="explain_shap")
         return proba if output == "probability" else _logit(proba)
 
     masker = shap.maskers.Independent(codec.encode(background), max_samples=len(background))
@@ -581,8 +581,10 @@ def explain_shap(
         Rows in the background sample.
     max_evals : int
         Model evaluations per row for the permutation explainer.
-    random_state : int
-        Seeds the background sample and the permutations.
+    random_state : None, int, numpy Generator or RandomState
+        Seeds the background sample and the permutations (None, a Generator
+        or a RandomState give a seed drawn from them, recorded in
+        ``parameters``).
     name : str, optional
         The model's name in plots and the ledger (default: its class name).
     cache : bool
@@ -613,16 +615,20 @@ def explain_shap(
     >>> result.explainer, result.additivity_error() < 1e-9
     ('LinearExplainer', True)
     """
-    check_choice("output", output, OUTPUTS)
-    background_size = check_int("background_size", background_size)
-    max_evals = check_int("max_evals", max_evals)
-    check_model(model)
-    frame = align_features(model, features_of(data))
+    func = "explain_shap"
+    check_choice(output, OUTPUTS, param="output", func=func)
+    background_size = check_interval(background_size, param="background_size", func=func, low=1,
+                                     integer=True, example=100)
+    max_evals = check_interval(max_evals, param="max_evals", func=func, low=1, integer=True,
+                               example=500)
+    random_state = int_seed(random_state, func=func)
+    check_classifier(model, func=func)
+    frame = align_features(model, features_of(data, func=func))
     features = [str(c) for c in frame.columns]
     _, categorical = column_kinds(data, frame)
     positions = row_positions(rows, len(frame))
     background_frame = frame if background is None else align_features(
-        model, features_of(background, "background")
+        model, features_of(background, func=func, param="background")
     )
     if max_evals < 2 * len(features) + 1:
         raise ValueError(

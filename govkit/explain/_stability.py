@@ -19,7 +19,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._checks import align_features, check_int, features_of, row_positions
+from govkit._validation import check_interval, renamed_keywords
+
+from ._checks import align_features, features_of, renamed_attribute, row_positions
 from ._lime import TabularLime
 
 __all__ = ["StabilityResult", "lime_stability"]
@@ -28,7 +30,10 @@ _FEW_SEEDS = (
     "seeds: stability needs at least 2 seeds (10 or more give a usable estimate), got {n}; "
     "pass e.g. seeds=range(10)."
 )
-_BAD_SAMPLES = "num_samples: expected whole numbers >= 10, got {value!r}; pass e.g. (500, 5000)."
+_BAD_SAMPLES = (
+    "lime_stability: num_samples must be whole numbers >= 10, got {value!r}; pass e.g. "
+    "num_samples=(500, 5000)."
+)
 _NOT_EXPLAINER = (
     "explainer: expected a govkit.explain.TabularLime, got {kind}; build one with "
     "TabularLime(model, background=train)."
@@ -54,25 +59,32 @@ class StabilityResult:
     weights : pandas.DataFrame
         Long table of every weight: columns ``row``, ``num_samples``, ``seed``,
         ``feature``, ``weight``.
-    k : int
+    top_k : int
+        The size of the top-k feature sets the Jaccard index compares.
     seeds : list of int
+        The ``random_state`` of each LIME run.
     """
 
     summary: pd.DataFrame
     per_row: pd.DataFrame
     weights: pd.DataFrame
-    k: int
+    top_k: int
     seeds: list
+
+    @property
+    def k(self) -> int:
+        """Deprecated name of :attr:`top_k` (a FutureWarning says so)."""
+        return renamed_attribute(self, "k", "top_k")
 
 
 def _jaccard(a: set, b: set) -> float:
     return len(a & b) / len(a | b) if a | b else 1.0
 
 
-def _metrics(matrix: pd.DataFrame, k: int, fidelity: list[float]) -> dict[str, float]:
+def _metrics(matrix: pd.DataFrame, top_k: int, fidelity: list[float]) -> dict[str, float]:
     """Stability metrics for one row and one sample size; ``matrix`` is seeds x features."""
     tops = [
-        set(matrix.columns[np.argsort(-np.abs(row), kind="stable")[:k]])
+        set(matrix.columns[np.argsort(-np.abs(row), kind="stable")[:top_k]])
         for row in matrix.to_numpy()
     ]
     pairs = [_jaccard(a, b) for a, b in itertools.combinations(tops, 2)]
@@ -90,6 +102,7 @@ def _metrics(matrix: pd.DataFrame, k: int, fidelity: list[float]) -> dict[str, f
     }
 
 
+@renamed_keywords(k="top_k")
 def lime_stability(
     explainer: TabularLime,
     data: Any,
@@ -97,7 +110,7 @@ def lime_stability(
     rows: Any,
     seeds: Iterable[int] = range(10),
     num_samples: Iterable[int] = (500, 1000, 5000),
-    k: int = 5,
+    top_k: int = 5,
     ledger=None,
 ) -> StabilityResult:
     """Explain ``rows`` with every seed at every sample size and measure the spread.
@@ -111,11 +124,12 @@ def lime_stability(
         Positions of the rows to study (a few suffice: cost is rows x seeds x
         sample sizes LIME runs).
     seeds : iterable of int
-        At least 2; 10 or more for a usable estimate.
+        The ``random_state`` of each LIME run (whole numbers >= 0): at least
+        2; 10 or more for a usable estimate.
     num_samples : iterable of int
         LIME sample sizes to compare.
-    k : int
-        Top-k size for the Jaccard index.
+    top_k : int
+        Top-k size for the Jaccard index; capped at the number of features.
     ledger : govkit.ledger.Ledger, optional
         When given, an ``explain/lime_stability`` record is appended.
 
@@ -128,15 +142,17 @@ def lime_stability(
     >>> import pandas as pd
     >>> from sklearn.linear_model import LogisticRegression
     >>> from govkit.explain import TabularLime, lime_stability
-    >>> X = pd.DataFrame({"a": [0.0, 1.0, 2.0, 3.0] * 5, "b": [1.0, 0.0, 1.0, 0.0] * 5})
-    >>> lime = TabularLime(LogisticRegression().fit(X, [0, 0, 1, 1] * 5), X)
-    >>> result = lime_stability(lime, X, rows=[0], seeds=range(3), num_samples=[200], k=1)
-    >>> result.summary.index.tolist()
-    [200]
+    >>> X = pd.DataFrame({"x": range(20), "z": [0.5, -0.5] * 10})
+    >>> explainer = TabularLime(LogisticRegression().fit(X, [0] * 10 + [1] * 10), X)
+    >>> result = lime_stability(explainer, X, rows=[0], seeds=range(3), num_samples=[200],
+    ...                         top_k=1)
+    >>> result.summary.index.tolist(), result.top_k
+    ([200], 1)
     """
     if not isinstance(explainer, TabularLime):
         raise TypeError(_NOT_EXPLAINER.format(kind=type(explainer).__name__))
-    seeds = [int(s) for s in seeds]
+    seeds = [check_interval(s, param="seeds", func="lime_stability", low=0, integer=True,
+                            example="range(10)") for s in seeds]
     if len(seeds) < 2:
         raise ValueError(_FEW_SEEDS.format(n=len(seeds)))
     sizes = list(num_samples)
@@ -145,8 +161,10 @@ def lime_stability(
     ):
         raise ValueError(_BAD_SAMPLES.format(value=num_samples))
     sizes = [int(n) for n in sizes]
-    k = check_int("k", k)
-    frame = align_features(explainer.model, features_of(data))
+    top_k = check_interval(top_k, param="top_k", func="lime_stability", low=1, integer=True,
+                           example=5)
+    frame = align_features(explainer.model, features_of(data, func="lime_stability"))
+    top_k = min(top_k, frame.shape[1])
     positions = row_positions(rows, len(frame))
     long_rows, per_row = [], []
     for position in positions:
@@ -157,7 +175,7 @@ def lime_stability(
             matrix = pd.DataFrame([r.weights for r in results], index=seeds)
             per_row.append(
                 {"row": label, "num_samples": size,
-                 **_metrics(matrix, k, [r.fidelity for r in results])}
+                 **_metrics(matrix, top_k, [r.fidelity for r in results])}
             )
             for seed, result in zip(seeds, results, strict=True):
                 long_rows += [
@@ -170,7 +188,7 @@ def lime_stability(
         summary=summary,
         per_row=per_row_frame,
         weights=pd.DataFrame(long_rows),
-        k=k,
+        top_k=top_k,
         seeds=seeds,
     )
     if ledger is not None:
@@ -182,7 +200,7 @@ def lime_stability(
                 "explainer": "LimeTabularExplainer",
                 "seeds": seeds,
                 "num_samples": sizes,
-                "k": k,
+                "top_k": top_k,
                 "rows": len(positions),
                 "discretizer": explainer.discretizer,
             },

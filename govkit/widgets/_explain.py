@@ -14,6 +14,7 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
+from govkit._validation import check_choice, check_interval, renamed_keywords
 from govkit.datasets import Dataset
 
 from ._panel import Panel
@@ -39,7 +40,6 @@ _NOT_COVERED = (
 )
 _BAD_GROUP = "group={group!r} is not a column = value pair of the data; pick one from the list."
 _BAD_PREDICTION = "prediction={prediction!r} is not one of {options}."
-_BAD_PLOT = "plot={plot!r} is not one of {options}."
 _UNKNOWN_MODEL = "model={model!r} is not one of the explained models: {models}."
 
 
@@ -89,6 +89,7 @@ def _matches(explanation: ShapExplanation, data: Dataset, group: Any, prediction
     return mask
 
 
+@renamed_keywords(seed="random_state", k="top_k")
 def render_person(
     explanation: ShapExplanation,
     lime: TabularLime,
@@ -98,8 +99,8 @@ def render_person(
     group: Any = None,
     prediction: str = ANY_PREDICTION,
     num_samples: int = 5000,
-    seed: int = 0,
-    k: int = 5,
+    random_state: int = 0,
+    top_k: int = 5,
 ):
     """One person's prediction explained by SHAP and by LIME, side by side (the person panel).
 
@@ -120,10 +121,12 @@ def render_person(
         Only people in this protected group.
     prediction : str
         One of :func:`prediction_options`.
-    num_samples, seed : int
-        LIME's sample count and seed.
-    k : int
-        Top-k size for the agreement metrics.
+    num_samples : int
+        LIME's sample count.
+    random_state : int
+        LIME's seed.
+    top_k : int
+        Top-k size for the agreement metrics (at most the number of features).
 
     Returns
     -------
@@ -136,6 +139,8 @@ def render_person(
         raise ValueError(_NOT_COVERED.format(n=len(explanation), m=len(data)))
     if isinstance(row, bool) or not isinstance(row, (int, np.integer)) or not 0 <= row < len(data):
         raise ValueError(_BAD_ROW.format(row=row, last=len(data) - 1))
+    top_k = min(check_interval(top_k, param="top_k", func="render_person", low=1, integer=True,
+                               example=5), len(explanation.values.columns))
     mask = _matches(explanation, data, group, prediction)
     candidates = np.flatnonzero(mask)
     if candidates.size == 0:
@@ -147,8 +152,8 @@ def render_person(
     position = int(after[0] if after.size else candidates[0])
     label = explanation.values.index[position]
     person = explanation.features.iloc[[position]]
-    lime_explanation = lime.explain(person, num_samples=num_samples, random_state=seed)
-    scores = agreement(explanation.values.loc[label], lime_explanation.weights, k=k)
+    lime_explanation = lime.explain(person, num_samples=num_samples, random_state=random_state)
+    scores = agreement(explanation.values.loc[label], lime_explanation.weights, top_k=top_k)
     probability = float(_probabilities(explanation).loc[label])
     positive = data.positive_label
     predicted = positive if probability >= 0.5 else f"not {positive}"
@@ -161,8 +166,9 @@ def render_person(
         f"**Row {position:,}**{where}. "
         f"The model ({explanation.model}) gives P({positive}) = **{probability:.2f}**, "
         f"so it predicts **{predicted}**; the recorded outcome is **{actual}**.  \n"
-        f"SHAP ({explanation.explainer}) and LIME share **{round(scores['feature_agreement'] * k)} "
-        f"of their top {k}** features (same sign for {round(scores['sign_agreement'] * k)}); "
+        f"SHAP ({explanation.explainer}) and LIME share "
+        f"**{round(scores['feature_agreement'] * top_k)} of their top {top_k}** features (same "
+        f"sign for {round(scores['sign_agreement'] * top_k)}); "
         f"rank correlation over all features **{scores['rank_correlation']:.2f}**. "
         f"LIME's local fit R² = **{lime_explanation.fidelity:.2f}**"
         + (" (low: LIME's line is a poor summary of the model here, trust SHAP's ranking)."
@@ -196,8 +202,9 @@ def person_panel(explanation: ShapExplanation, lime: TabularLime, data: Dataset)
         "prediction": widgets.Dropdown(options=prediction_options(data), description="prediction"),
         "num_samples": widgets.Dropdown(options=list(LIME_SAMPLE_CHOICES), value=5000,
                                         description="LIME samples"),
-        "seed": widgets.BoundedIntText(value=0, min=0, max=9999, description="LIME seed",
-                                       layout={"width": "170px"}),
+        "random_state": widgets.BoundedIntText(value=0, min=0, max=9999,
+                                               description="LIME seed",
+                                               layout={"width": "170px"}),
     }
     return Panel(
         name="explain-person",
@@ -236,8 +243,7 @@ def render_global(
 
     if model not in explanations:
         raise ValueError(_UNKNOWN_MODEL.format(model=model, models=list(explanations)))
-    if plot not in PLOTS:
-        raise ValueError(_BAD_PLOT.format(plot=plot, options=list(PLOTS)))
+    check_choice(plot, PLOTS, param="plot", func="render_global")
     explanation = explanations[model]
     if plot == "importance":
         figure = plot_importance(explanation)

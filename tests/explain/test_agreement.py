@@ -24,7 +24,7 @@ FEATURES = ["a", "b", "c", "d", "e"]
 
 def test_identical_explanations_agree_fully():
     values = pd.Series([0.5, -0.4, 0.3, -0.2, 0.1], index=FEATURES)
-    result = agreement(values, values * 3, k=3)
+    result = agreement(values, values * 3, top_k=3)
     assert result == pytest.approx(dict.fromkeys(AGREEMENT_METRICS, 1.0))
     assert all(type(value) is float for value in result.values())
 
@@ -35,7 +35,7 @@ def test_a_worked_example_by_hand():
     # top-3 of a: a, b, c; of b: b, d, a  -> common {a, b}: feature agreement 2/3
     # same position: none (a vs b, b vs d, c vs a)  -> rank agreement 0
     # common with the same sign: a (+,+); b is (-,+)  -> sign agreement 1/3
-    result = agreement(a, b, k=3)
+    result = agreement(a, b, top_k=3)
     assert result["feature_agreement"] == pytest.approx(2 / 3)
     assert result["rank_agreement"] == 0.0
     assert result["sign_agreement"] == pytest.approx(1 / 3)
@@ -49,13 +49,13 @@ def test_a_worked_example_by_hand():
 def test_order_of_the_index_does_not_matter():
     a = pd.Series({"a": 0.9, "b": -0.5, "c": 0.3})
     b = pd.Series({"c": 0.1, "a": 0.8, "b": -0.2})
-    assert agreement(a, b, k=2)["signed_rank_agreement"] == 1.0
+    assert agreement(a, b, top_k=2)["signed_rank_agreement"] == 1.0
 
 
 def test_constant_explanation_has_no_rank_correlation():
     a = pd.Series([0.0, 0.0, 0.0], index=["a", "b", "c"])
     b = pd.Series([0.3, 0.2, 0.1], index=["a", "b", "c"])
-    assert math.isnan(agreement(a, b, k=1)["rank_correlation"])
+    assert math.isnan(agreement(a, b, top_k=1)["rank_correlation"])
 
 
 attributions = st.lists(
@@ -67,7 +67,7 @@ attributions = st.lists(
 @given(attributions, attributions, st.integers(min_value=1, max_value=5))
 def test_metrics_are_bounded_and_ordered(x, y, k):
     a, b = pd.Series(x, index=FEATURES), pd.Series(y, index=FEATURES)
-    result = agreement(a, b, k=k)
+    result = agreement(a, b, top_k=k)
     for name in AGREEMENT_METRICS:
         value = result[name]
         if name == "rank_correlation":
@@ -84,15 +84,15 @@ def test_metrics_are_bounded_and_ordered(x, y, k):
 @given(attributions, attributions)
 def test_feature_agreement_is_symmetric(x, y):
     a, b = pd.Series(x, index=FEATURES), pd.Series(y, index=FEATURES)
-    assert agreement(a, b, k=3)["feature_agreement"] == agreement(b, a, k=3)["feature_agreement"]
+    assert agreement(a, b, top_k=3)["feature_agreement"] == agreement(b, a, top_k=3)["feature_agreement"]
 
 
 def test_bad_input():
     a = pd.Series({"a": 1.0, "b": 2.0})
     with pytest.raises(ValueError, match=r"only in a: \['b'\]; only in b: \['c'\]"):
         agreement(a, pd.Series({"a": 1.0, "c": 2.0}))
-    with pytest.raises(ValueError, match="k=3 is larger than the number of features"):
-        agreement(a, a, k=3)
+    with pytest.raises(ValueError, match="top_k=3 is larger than the number of features"):
+        agreement(a, a, top_k=3)
     with pytest.raises(TypeError, match="pandas Series of attributions"):
         agreement([1.0, 2.0], a)
 
@@ -108,11 +108,11 @@ def gb_explained(people, people_models):
 
 def test_lime_shap_agreement_per_row_and_summary(gb_explained, ledger):
     shap_values, lime = gb_explained
-    result = lime_shap_agreement(shap_values, lime, k=3, ledger=ledger)
+    result = lime_shap_agreement(shap_values, lime, top_k=3, ledger=ledger)
     assert result.per_row.index.equals(lime.weights.index)
     assert list(result.per_row.columns) == [*AGREEMENT_METRICS, "fidelity"]
     first = result.per_row.iloc[0]
-    direct = agreement(shap_values.values.iloc[0], lime.weights.iloc[0], k=3)
+    direct = agreement(shap_values.values.iloc[0], lime.weights.iloc[0], top_k=3)
     assert first["feature_agreement"] == direct["feature_agreement"]
     assert result.summary["rank_correlation"] == pytest.approx(result.per_row["rank_correlation"].mean())
     table = result.by_fidelity(0.5)
@@ -129,7 +129,7 @@ def test_lime_shap_agreement_per_row_and_summary(gb_explained, ledger):
 def test_on_the_synthetic_population_the_two_agree_on_what_matters(gb_explained):
     """age and job drive the outcome: both methods should put them near the top most of the time."""
     shap_values, lime = gb_explained
-    result = lime_shap_agreement(shap_values, lime, k=3)
+    result = lime_shap_agreement(shap_values, lime, top_k=3)
     assert result.summary["feature_agreement"] >= 0.5
     assert result.summary["pairwise_rank_agreement"] > 0.5
 
@@ -151,10 +151,37 @@ def test_agreement_on_adult(adult_models, adult_train, adult_test):
     rows = list(range(0, 400, 50))
     shap_values = explain_shap(model, adult_test, rows=rows, cache=False)
     lime = explain_lime(TabularLime(model, adult_train), adult_test, rows=rows, random_state=0)
-    result = lime_shap_agreement(shap_values, lime, k=5)
+    result = lime_shap_agreement(shap_values, lime, top_k=5)
     assert len(result.per_row) == 8
     summary = result.summary
     # measured here: feature agreement ~0.6, sign agreement ~0.6, rank agreement ~0.1
     assert 0.3 <= summary["feature_agreement"] <= 0.95
     assert summary["rank_agreement"] < summary["feature_agreement"]
     assert np.isfinite(summary["rank_correlation"])
+
+
+def test_lime_shap_agreement_caps_top_k_at_the_number_of_features(gb_explained, ledger):
+    """Before: top_k above the feature count raised from agreement(); compare_importances capped."""
+    shap_values, lime = gb_explained
+    features = len(shap_values.values.columns)
+    result = lime_shap_agreement(shap_values, lime, top_k=features + 10, ledger=ledger)
+    assert result.top_k == features
+    assert result.parameters["top_k"] == features
+    assert ledger.records()[0]["parameters"]["top_k"] == features
+    # every feature is in both top sets: full feature agreement on every row
+    assert (result.per_row["feature_agreement"] == 1.0).all()
+    with pytest.raises(ValueError, match=r"lime_shap_agreement: top_k=0 is outside \[1, inf\)"):
+        lime_shap_agreement(shap_values, lime, top_k=0)
+
+
+def test_the_old_keyword_k_and_attribute_k_warn(gb_explained):
+    shap_values, lime = gb_explained
+    with pytest.warns(FutureWarning, match="lime_shap_agreement: the keyword k= is now top_k="):
+        result = lime_shap_agreement(shap_values, lime, k=2)
+    with pytest.warns(FutureWarning, match=r"AgreementResult.k is now AgreementResult.top_k"):
+        assert result.k == 2
+    a = pd.Series({"x": 1.0, "y": -2.0})
+    with pytest.warns(FutureWarning, match="agreement: the keyword k= is now top_k="):
+        assert agreement(a, a, k=1) == agreement(a, a, top_k=1)
+    with pytest.raises(TypeError, match="pass top_k= only"):
+        agreement(a, a, k=1, top_k=1)

@@ -10,9 +10,9 @@ from sklearn.linear_model import LogisticRegression
 from govkit.explain._checks import (
     align_features,
     check_feature,
-    check_model,
     column_kinds,
     features_of,
+    int_seed,
     row_positions,
 )
 
@@ -29,11 +29,23 @@ def test_row_positions():
         row_positions([True, False], 3)
 
 
-def test_check_model():
-    with pytest.raises(TypeError, match="has no predict_proba"):
-        check_model(object())
-    with pytest.raises(ValueError, match="not fitted yet"):
-        check_model(LogisticRegression())
+def test_the_model_is_checked_by_the_one_scoring_contract():
+    from govkit.explain import choose_explainer, explain_shap
+
+    X = pd.DataFrame({"a": [0.0, 1.0]})
+    with pytest.raises(TypeError, match="choose_explainer: model object has no predict_proba"):
+        choose_explainer(object())
+    with pytest.raises(ValueError, match="explain_shap: model LogisticRegression is not fitted yet"):
+        explain_shap(LogisticRegression(), X, cache=False)
+
+
+def test_int_seed_follows_the_random_state_contract():
+    assert int_seed(np.int64(4), func="f") == 4
+    first = int_seed(np.random.default_rng(0), func="f")
+    assert first == int_seed(np.random.default_rng(0), func="f") and isinstance(first, int)
+    assert isinstance(int_seed(None, func="f"), int)
+    with pytest.raises(TypeError, match=r"explain_lime: random_state=True \(bool\)"):
+        int_seed(True, func="explain_lime")
 
 
 def test_align_features_by_name_and_by_count():
@@ -48,9 +60,11 @@ def test_align_features_by_name_and_by_count():
 
 
 def test_features_and_kinds(people):
-    assert features_of(people).equals(people.X)
-    with pytest.raises(ValueError, match="has no rows"):
-        features_of(people.X.iloc[:0])
+    assert features_of(people, func="f").equals(people.X)
+    with pytest.raises(ValueError, match="f: data has no rows"):
+        features_of(people.X.iloc[:0], func="f")
+    with pytest.raises(TypeError, match="f: background must be a govkit Dataset or a pandas"):
+        features_of([1, 2], func="f", param="background")
     numeric, categorical = column_kinds(people.X, people.X)
     assert numeric == ["age", "hours"] and categorical == ["sex", "relationship", "job"]
     with pytest.raises(ValueError, match="'Age' is not a feature.*did you mean 'age'"):

@@ -184,11 +184,15 @@ def test_bad_rows(people, people_models, row, error, message):
 
 def test_bad_parameters(people, people_models):
     model = people_models["gradient_boosting"]
-    with pytest.raises(ValueError, match="discretizer='kmeans' is not one of"):
+    with pytest.raises(ValueError, match="TabularLime: discretizer='kmeans' is not one of"):
         TabularLime(model, people, discretizer="kmeans")
     lime = TabularLime(model, people)
-    with pytest.raises(ValueError, match="num_samples=5 must be a whole number of at least 10"):
+    with pytest.raises(ValueError, match=r"TabularLime.explain: num_samples=5 is outside \[10, inf\)"):
         lime.explain(people.X.iloc[0], num_samples=5)
+    with pytest.raises(ValueError, match=r"explain_lime: num_samples=0 is outside \[10, inf\)"):
+        explain_lime(lime, people, rows=[0], num_samples=0)
+    with pytest.raises(TypeError, match=r"explain_lime: random_state='zero' \(str\)"):
+        explain_lime(lime, people, rows=[0], random_state="zero")
     with pytest.raises(TypeError, match="expected a govkit.explain.TabularLime"):
         explain_lime(model, people)
     with pytest.raises(ValueError, match="row 1000 is out of range"):
@@ -214,3 +218,16 @@ def test_lime_on_adult_keeps_perturbations_in_the_category_sets(adult_models, ad
     assert explanation.conditions["sex"] in ("sex=Male", "sex=Female")
     again = lime.explain(adult_test.X.iloc[0], num_samples=5000, random_state=0)
     pd.testing.assert_series_equal(explanation.weights, again.weights)
+
+
+def test_random_state_accepts_numpy_ints_and_generators(people, people_models):
+    lime = TabularLime(people_models["gradient_boosting"], people)
+    as_int = explain_lime(lime, people, rows=[0], num_samples=200, random_state=3)
+    as_numpy = explain_lime(lime, people, rows=[0], num_samples=200, random_state=np.int64(3))
+    assert as_int.weights.equals(as_numpy.weights)
+    drawn = explain_lime(lime, people, rows=[0], num_samples=200,
+                         random_state=np.random.default_rng(1))
+    seed = drawn.parameters["random_state"]
+    assert isinstance(seed, int)  # the seed drawn from the generator is recorded, and replays
+    replay = explain_lime(lime, people, rows=[0], num_samples=200, random_state=seed)
+    assert drawn.weights.equals(replay.weights)

@@ -20,8 +20,8 @@ from govkit.explain import (
     plot_dependence,
     plot_group_importance,
     plot_importance,
+    plot_importance_comparison,
     plot_lime,
-    plot_model_comparison,
     plot_person,
     plot_proxy,
     plot_shape_function,
@@ -134,7 +134,7 @@ def test_summary_figures(explained, people, people_models):
         "boosting": shap_values,
         "logistic": explain_shap(people_models["logistic_regression"], people, cache=False),
     })
-    legend = plot_model_comparison(comparison).axes[0].get_legend().get_texts()
+    legend = plot_importance_comparison(comparison).axes[0].get_legend().get_texts()
     assert [t.get_text() for t in legend] == ["boosting", "logistic"]
 
 
@@ -152,6 +152,40 @@ def test_wrong_objects_are_refused(explained):
     shap_values, _, lime_result = explained
     with pytest.raises(TypeError, match="expected a govkit ShapExplanation"):
         plot_beeswarm(lime_result)
-    for plot in (plot_agreement, plot_stability, plot_proxy, plot_model_comparison):
+    for plot in (plot_agreement, plot_stability, plot_proxy, plot_importance_comparison):
         with pytest.raises(TypeError, match="expected"):
             plot(shap_values)
+
+
+def test_every_plot_draws_chinese_column_names_and_values(people):
+    """Each plot turns on govkit's CJK fallback font itself, even after matplotlib's defaults
+    were restored: no "Glyph missing" warning (an error in this suite) for 性别, 女, ..."""
+    import matplotlib
+    from sklearn.linear_model import LogisticRegression
+
+    names = {"age": "年龄", "sex": "性别", "relationship": "关系", "job": "职业", "hours": "工时"}
+    frame = people.frame.rename(columns=names)
+    frame["性别"] = frame["性别"].map({"Female": "女", "Male": "男"})
+    data = people.replace(frame=frame, protected=("性别",), numeric=None, categorical=None)
+    X = people.X.rename(columns=names)
+    model = LogisticRegression(max_iter=500).fit(X[["年龄", "工时"]], people.y)
+    small = X[["年龄", "工时"]]
+    shap_values = explain_shap(model, small, rows=range(40), cache=False)
+    lime = TabularLime(model, small)
+    lime_result = explain_lime(lime, small, rows=[0, 1], num_samples=200)
+    proxy = proxy_analysis(shap_values, data.frame.iloc[:40], protected="性别")
+    comparison = compare_importances({"模型一": shap_values, "模型二": shap_values})
+    figures = [
+        lambda: plot_importance(shap_values), lambda: plot_beeswarm(shap_values),
+        lambda: plot_dependence(shap_values, "年龄"), lambda: plot_waterfall(shap_values, 0),
+        lambda: plot_lime(lime_result.explanations[0]),
+        lambda: plot_person(shap_values, lime_result.explanations[0]),
+        lambda: plot_agreement(lime_shap_agreement(shap_values, lime_result)),
+        lambda: plot_stability(lime_stability(lime, small, rows=[0], seeds=[0, 1],
+                                              num_samples=[100, 200])),
+        lambda: plot_proxy(proxy), lambda: plot_group_importance(proxy),
+        lambda: plot_importance_comparison(comparison),
+    ]
+    for draw in figures:
+        matplotlib.rcdefaults()  # DejaVu Sans only: no CJK glyphs unless the plot adds them
+        assert len(_png(draw())) > 0

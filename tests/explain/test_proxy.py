@@ -102,12 +102,51 @@ def test_proxy_analysis_shares_and_roles(ledger):
 def test_proxy_analysis_bad_input():
     frame = pd.DataFrame({"sex": ["F", "M"], "a": [1, 2]})
     explanation = _explanation({"a": [1.0, 2.0]}, frame[["a"]])
-    with pytest.raises(ValueError, match="protected: column 'Sex' is not in the data.*'sex'"):
+    with pytest.raises(ValueError, match="proxy_analysis: protected='Sex' is not a column of the "
+                                         "data .did you mean 'sex'.*sex, a"):
         proxy_analysis(explanation, frame, protected="Sex")
-    with pytest.raises(ValueError, match="threshold=1.5 must be a number between 0 and 1"):
+    with pytest.raises(ValueError, match=r"proxy_analysis: threshold=1.5 is outside \[0, 1\]"):
         proxy_analysis(explanation, frame, protected="sex", threshold=1.5)
-    with pytest.raises(TypeError, match="Dataset or a pandas DataFrame"):
+    with pytest.raises(TypeError, match="proxy_analysis: data must be a govkit Dataset or a pandas "
+                                        "DataFrame"):
         proxy_analysis(explanation, [1, 2], protected="sex")
+    with pytest.raises(ValueError, match="protected=None means the Dataset's protected attribute, "
+                                         "but data is a DataFrame"):
+        proxy_analysis(explanation, frame)
+    with pytest.raises(TypeError, match="protected must be the name of one column"):
+        proxy_analysis(explanation, frame, protected=["sex"])
+
+
+def test_protected_defaults_to_the_datasets_protected_attribute(people, people_models):
+    explanation = explain_shap(people_models["gradient_boosting"], people, rows=range(50),
+                               cache=False)
+    assert proxy_analysis(explanation, people).protected == "sex"
+    assert feature_association(people).name == "association with sex"
+    two = people.replace(protected=("sex", "relationship"))
+    with pytest.raises(ValueError, match=r"data.protected is \['sex', 'relationship'\]; pass one "
+                                         r"of them, e.g. protected='sex'"):
+        feature_association(two)
+
+
+def test_proxy_analysis_when_the_protected_attribute_is_not_a_model_feature(people):
+    """A model trained without sex (data.exclude) can still rely on sex's proxies. Before, the
+    Dataset's frame was cut to the model's features and the protected column was 'not in the
+    data'."""
+    from govkit.models import fit_model
+
+    blind = people.replace(exclude=("sex",))
+    model = fit_model("logistic_regression", blind)
+    explanation = explain_shap(model, blind, rows=range(100), cache=False)
+    assert "sex" not in explanation.values.columns
+    result = proxy_analysis(explanation, blind, protected="sex")
+    assert result.direct_share == 0.0
+    assert "sex" not in result.table.index
+    assert result.table.loc["relationship", "role"] == "proxy"
+    assert result.proxy_share > 0
+    assert set(result.by_group.index) == {"Female", "Male"}
+    assert result.by_group["rows"].sum() == 100
+    association = feature_association(blind)  # protected=None: blind.protected, still 'sex'
+    assert association.index[0] == "relationship" and "income" not in association.index
 
 
 def test_inputs_are_not_modified(people, people_models):

@@ -255,8 +255,10 @@ def test_bad_rows(people, people_models, rows, error, message):
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"output": "logit"}, "output='logit' is not one of log_odds, probability"),
-        ({"background_size": 0}, "background_size=0 must be a whole number of at least 1"),
+        ({"output": "logit"}, r"explain_shap: output='logit' is not one of \('log_odds', "
+                              r"'probability'\)"),
+        ({"background_size": 0}, r"explain_shap: background_size=0 is outside \[1, inf\)"),
+        ({"random_state": -1}, r"explain_shap: random_state=-1 \(a negative number\)"),
         ({"max_evals": 5}, r"max_evals=5 is too small.*11"),
     ],
 )
@@ -265,9 +267,12 @@ def test_bad_parameters(people, people_models, kwargs, message):
         explain_shap(people_models["gradient_boosting"], people, cache=False, **kwargs)
 
 
-def test_data_must_be_a_frame(people_models):
-    with pytest.raises(TypeError, match="expected a govkit Dataset or a pandas DataFrame"):
+def test_data_must_be_a_frame(people, people_models):
+    with pytest.raises(TypeError, match="explain_shap: data must be a govkit Dataset or a pandas "
+                                        "DataFrame, got list"):
         explain_shap(people_models["gradient_boosting"], [[1, 2, 3]], cache=False)
+    with pytest.raises(TypeError, match="explain_shap: background must be a govkit Dataset"):
+        explain_shap(people_models["gradient_boosting"], people, background=[[1]], cache=False)
 
 
 def test_a_multiclass_model_is_refused(people):

@@ -13,7 +13,7 @@ def test_jaccard_and_metrics_by_hand():
 
     assert _jaccard({"a", "b"}, {"b", "c"}) == pytest.approx(1 / 3)
     matrix = pd.DataFrame({"a": [1.0, 1.0, 1.0], "b": [0.5, -0.5, 0.5], "c": [0.1, 0.2, 0.9]})
-    result = _metrics(matrix, k=1, fidelity=[0.5, 0.7, 0.9])
+    result = _metrics(matrix, top_k=1, fidelity=[0.5, 0.7, 0.9])
     # top-1 per seed: a, a, a  -> every pair agrees... except seed 3 where c (0.9) < a (1.0): still a
     assert result["top_k_jaccard"] == 1.0
     assert result["sign_flips"] == pytest.approx(1 / 3)  # only b changes sign
@@ -28,7 +28,7 @@ def people_lime(people, people_models):
 
 def test_more_samples_make_lime_more_stable(people, people_lime, ledger):
     result = lime_stability(people_lime, people, rows=[0], seeds=range(10),
-                            num_samples=(100, 1000), k=3, ledger=ledger)
+                            num_samples=(100, 1000), top_k=3, ledger=ledger)
     summary = result.summary
     assert summary.index.tolist() == [100, 1000]
     # the spread of a weight across seeds falls roughly like 1/sqrt(samples): sqrt(10) ~ 3.2x
@@ -36,8 +36,9 @@ def test_more_samples_make_lime_more_stable(people, people_lime, ledger):
     assert summary.loc[1000, "top_k_jaccard"] >= summary.loc[100, "top_k_jaccard"]
     assert len(result.per_row) == 2
     assert len(result.weights) == 2 * 10 * len(people.feature_names)
-    assert result.seeds == list(range(10))
+    assert result.seeds == list(range(10)) and result.top_k == 3
     (record,) = ledger.records()
+    assert record["parameters"]["top_k"] == 3 and "k" not in record["parameters"]
     assert record["operation"] == "lime_stability"
     assert record["parameters"]["seeds"] == list(range(10))
     assert record["parameters"]["num_samples"] == [100, 1000]
@@ -54,9 +55,11 @@ def test_stability_is_itself_reproducible(people, people_lime):
     ("kwargs", "error", "message"),
     [
         ({"seeds": [0]}, ValueError, "at least 2 seeds"),
-        ({"num_samples": [5]}, ValueError, "num_samples: expected whole numbers >= 10"),
-        ({"num_samples": []}, ValueError, "num_samples: expected whole numbers >= 10"),
-        ({"k": 0}, ValueError, "k=0 must be a whole number of at least 1"),
+        ({"num_samples": [5]}, ValueError, "num_samples must be whole numbers >= 10"),
+        ({"num_samples": []}, ValueError, "num_samples must be whole numbers >= 10"),
+        ({"top_k": 0}, ValueError, r"lime_stability: top_k=0 is outside \[1, inf\)"),
+        ({"seeds": [0, True]}, TypeError, "lime_stability: seeds must be a whole number"),
+        ({"seeds": [0, -1]}, ValueError, r"lime_stability: seeds=-1 is outside \[0, inf\)"),
         ({"rows": [999]}, ValueError, "row 999 is out of range"),
     ],
 )
@@ -78,3 +81,18 @@ def test_lime_on_adult_stabilises_with_more_samples(adult_models, adult_train, a
     summary = result.summary
     assert summary.loc[3000, "weight_spread"] < summary.loc[300, "weight_spread"] / 2
     assert summary.loc[3000, "top_k_jaccard"] >= summary.loc[300, "top_k_jaccard"]
+
+
+def test_top_k_is_capped_at_the_number_of_features(people, people_lime):
+    result = lime_stability(people_lime, people, rows=[0], seeds=[0, 1], num_samples=[100],
+                            top_k=99)
+    assert result.top_k == len(people.feature_names)
+
+
+def test_the_old_keyword_k_and_attribute_k_warn(people, people_lime):
+    with pytest.warns(FutureWarning, match="the keyword k= is now top_k="):
+        result = lime_stability(people_lime, people, rows=[0], seeds=[0, 1], num_samples=[100],
+                                k=2)
+    assert result.top_k == 2
+    with pytest.warns(FutureWarning, match=r"StabilityResult.k is now StabilityResult.top_k"):
+        assert result.k == 2

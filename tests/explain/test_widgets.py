@@ -36,9 +36,9 @@ def test_render_person_is_a_pure_function_of_its_inputs(setup, people):
     shap_values, lime = setup
     before = _state(shap_values, lime, people)
     arguments = dict(row=5, group=("sex", "Female"), prediction=prediction_options(people)[1],
-                     num_samples=500, seed=3)
+                     num_samples=500, random_state=3)
     text_one, figure_one = render_person(shap_values, lime, people, **arguments)
-    render_person(shap_values, lime, people, row=9, num_samples=500, seed=8)  # in between
+    render_person(shap_values, lime, people, row=9, num_samples=500, random_state=8)  # between
     text_two, figure_two = render_person(shap_values, lime, people, **arguments)
     assert text_one == text_two
     assert _png(figure_one) == _png(figure_two)
@@ -70,9 +70,23 @@ def test_the_first_match_at_or_after_the_row_wraps_around(setup, people):
 
 def test_agreement_and_fidelity_are_reported(setup, people):
     shap_values, lime = setup
-    text, figure = render_person(shap_values, lime, people, row=2, num_samples=500, k=3)
+    text, figure = render_person(shap_values, lime, people, row=2, num_samples=500, top_k=3)
     assert "of their top 3" in text and "rank correlation" in text and "R² =" in text
     assert len(figure.axes) == 2
+    text, _ = render_person(shap_values, lime, people, row=2, num_samples=300, top_k=50)
+    assert f"of their top {len(people.feature_names)}**" in text  # capped at the feature count
+
+
+def test_render_person_old_keywords_warn(setup, people):
+    shap_values, lime = setup
+    new, _ = render_person(shap_values, lime, people, row=2, num_samples=300, random_state=4,
+                           top_k=2)
+    with pytest.warns(FutureWarning) as caught:
+        old, _ = render_person(shap_values, lime, people, row=2, num_samples=300, seed=4, k=2)
+    assert old == new
+    messages = [str(w.message) for w in caught]
+    assert any("render_person: the keyword seed= is now random_state=" in m for m in messages)
+    assert any("render_person: the keyword k= is now top_k=" in m for m in messages)
 
 
 @pytest.mark.parametrize(
