@@ -75,12 +75,12 @@ def first_bad_byte(path: Path, encoding: str) -> int | None:
                 pending = 0
             try:
                 decoder.decode(block)
-            except UnicodeDecodeError as error:
-                return max(offset - pending + error.start, 0)
+            except UnicodeError as error:  # UTF-16 without a byte-order mark has no .start
+                return max(offset - pending + getattr(error, "start", 0), 0)
             offset += len(block)
         try:
             decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
+        except UnicodeError:
             return max(offset - 4, 0)
     return None
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 import difflib
-import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from govkit._validation import check_choice, check_interval
 from govkit.datasets import read_header
 
 __all__ = ["EXAMPLE_CONFIG", "ConfigError", "PipelineConfig", "load_config"]
@@ -223,24 +223,19 @@ def _columns(value: Any, key: str, header: list[str] | None) -> tuple[str, ...]:
 
 
 def _choice(value: Any, key: str, options: tuple[str, ...]) -> str:
-    if value not in options:
-        raise _fail(key, value, f"use one of {list(options)}{_suggest(str(value), options)}.")
-    return value
+    """``value`` if it is one of ``options`` (:func:`govkit._validation.check_choice`), named by key."""
+    try:
+        return check_choice(value, options, param=key)
+    except (TypeError, ValueError) as error:
+        raise _fail(key, value, str(error)) from None
 
 
-def _number(value: Any, key: str, *, low: float, high: float, low_open: bool, high_open: bool,
-            integer: bool = False, example: str) -> Any:
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-    if ok and integer:
-        ok = float(value).is_integer()
-    if ok:
-        ok = (value > low if low_open else value >= low) and (value < high if high_open else value <= high)
-    if not ok:
-        kind = "an integer" if integer else "a number"
-        lo = "(" if low_open else "["
-        hi = ")" if high_open else "]"
-        raise _fail(key, value, f"it must be {kind} in {lo}{low}, {high}{hi}, e.g. {example}.")
-    return int(value) if integer else float(value)
+def _number(value: Any, key: str, *, example: Any, **interval: Any) -> Any:
+    """``value`` if it is a number in the interval (:func:`govkit._validation.check_interval`)."""
+    try:
+        return check_interval(value, param=key, example=example, **interval)
+    except (TypeError, ValueError) as error:
+        raise _fail(key, value, str(error)) from None
 
 
 def _header(path: Path, key: str, *, encoding: str | None = None,
@@ -290,6 +285,180 @@ def _character(value: Any, key: str, *, example: str, allow_none: bool = True) -
     return value
 
 
+def _read_settings(path: Path) -> Mapping[str, Any]:
+    """The YAML file's top-level mapping, its sections' names checked."""
+    if not path.is_file():
+        raise ConfigError(f"config file {path} does not exist; pass the path of a YAML file "
+                          "(python -m govkit run --example-config prints one).")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise ConfigError(f"config file {path} is not valid YAML: {error}") from None
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"config file {path} must hold a mapping of settings, got {type(raw).__name__}.")
+    unknown = set(raw) - set(_SECTIONS)
+    if unknown:
+        key = sorted(unknown)[0]
+        raise _fail(key, raw[key], f"not a config section{_suggest(key, _SECTIONS)}; sections are "
+                                   f"{sorted(_SECTIONS)}.")
+    return raw
+
+
+def _file_settings(data: Mapping[str, Any], base: Path) -> tuple[dict[str, Any], list[str]]:
+    """How to read the data file(s), and the header: ``data.path`` .. ``data.thousands``."""
+    for required in ("path", "target", "positive_label"):
+        if data.get(required) in (None, ""):
+            raise _fail(f"data.{required}", data.get(required), "this key is required.")
+    if not isinstance(data["path"], str):
+        raise _fail("data.path", data["path"], "give the CSV's path as a string.")
+    data_path = (base / data["path"]).resolve()
+    encoding = _encoding(data.get("encoding"))
+    sep = _character(data.get("sep"), "data.sep", example='";" or tab')
+    decimal = _character(data.get("decimal"), "data.decimal", example='","')
+    thousands = _character(data.get("thousands"), "data.thousands", example='"."')
+    if decimal is not None and decimal == sep:
+        raise _fail("data.decimal", decimal, f"it is also the separator (data.sep: {sep!r}); a file "
+                                             "with decimal commas is usually ;-separated: sep: \";\".")
+    if thousands is not None and thousands == decimal:
+        raise _fail("data.thousands", thousands, f"it is also the decimal mark (data.decimal: "
+                                                 f"{decimal!r}); use the other one, e.g. thousands: "
+                                                 f"{'.' if decimal == ',' else ','!r}.")
+    header = _header(data_path, "data.path", encoding=encoding, sep=sep)
+    test_path = None
+    if data.get("test_path"):
+        test_path = (base / str(data["test_path"])).resolve()
+        test_header = _header(test_path, "data.test_path", encoding=encoding, sep=sep)
+        if test_header != header:
+            raise _fail("data.test_path", data["test_path"],
+                        f"its columns {test_header} differ from data.path's {header}.")
+    settings = dict(data_path=data_path, test_path=test_path, encoding=encoding, sep=sep,
+                    decimal=decimal, thousands=thousands)
+    return settings, header
+
+
+def _role_settings(data: Mapping[str, Any], header: list[str]) -> dict[str, Any]:
+    """The column roles (``data.target`` .. ``data.categorical``), each column in the header."""
+    if isinstance(data["positive_label"], bool):
+        raise _fail("data.positive_label", data["positive_label"],
+                    "YAML reads unquoted yes/no/true/false as booleans; quote the label as it is "
+                    'written in the CSV, e.g. positive_label: "yes".')
+    target = data["target"]
+    if target not in header:
+        raise _fail("data.target", target, f"no such column in the CSV{_suggest(str(target), header)}; "
+                                           f"its columns are {header}.")
+    for required in ("protected", "quasi_identifiers"):
+        if not data.get(required):
+            raise _fail(f"data.{required}", data.get(required),
+                        "list at least one column: the " + (
+                            "fairness stage compares groups of these columns."
+                            if required == "protected"
+                            else "anonymization stage generalizes these columns."))
+    roles = {role: _columns(data.get(role), f"data.{role}", header)
+             for role in ("identifiers", "not_identifiers", "exclude")}
+    for role in ("exclude", "identifiers", "not_identifiers"):
+        if target in roles[role]:
+            raise _fail(f"data.{role}", target,
+                        "that is the target (data.target); remove it from this list.")
+    roles["quasi_identifiers"] = _columns(data.get("quasi_identifiers"), "data.quasi_identifiers",
+                                          header)
+    roles["protected"] = _columns(data.get("protected"), "data.protected", header)
+    for kind in ("numeric", "categorical"):
+        roles[kind] = _columns(data[kind], f"data.{kind}", header) if kind in data else None
+    return dict(target=target, positive_label=data["positive_label"], **roles)
+
+
+def _check_role_conflicts(roles: Mapping[str, Any], mitigation: Any) -> None:
+    """Refuse role combinations that would fail late: in a stage, after the slow steps."""
+    exclude = roles["exclude"]
+    quasi_identifiers = roles["quasi_identifiers"]
+    if exclude and quasi_identifiers and set(quasi_identifiers) <= set(exclude):
+        raise _fail("data.exclude", list(exclude), "it excludes every quasi-identifier from the "
+                                                   "model; the anonymization stage compares models "
+                                                   "trained on the release, so keep at least one "
+                                                   "quasi-identifier as a feature.")
+    excluded_protected = [c for c in roles["protected"] if c in exclude]
+    if excluded_protected and mitigation != "none":
+        raise _fail("data.exclude", excluded_protected,
+                    "the fairness stage's mitigation trains on the protected attribute(s) "
+                    "listed; remove them from data.exclude, or set fairness.mitigation: none.")
+    both = [c for c in roles["identifiers"] if c in roles["not_identifiers"]]
+    if both:
+        raise _fail("data.not_identifiers", both, "these columns are also in data.identifiers; "
+                                                  "keep each in one list: identifiers are removed, "
+                                                  "not_identifiers are kept as features.")
+
+
+def _public_domain(privacy: Mapping[str, Any], header: list[str],
+                   roles: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """``privacy.public_domain``, checked to cover every feature column (or None: none given)."""
+    public_domain = privacy.get("public_domain")
+    if public_domain is None:
+        return None
+    if not isinstance(public_domain, Mapping):
+        raise _fail("privacy.public_domain", public_domain,
+                    "give a mapping with 'numeric' (column: [low, high]) and/or 'categorical'.")
+    # DP training needs every feature's range or categories from outside the data:
+    # check now rather than after the slow steps.
+    covered = {str(c) for part in ("numeric", "categorical")
+               if isinstance(public_domain.get(part), Mapping) for c in public_domain[part]}
+    uncovered = [c for c in header if c != roles["target"] and c not in roles["identifiers"]
+                 and c not in roles["exclude"] and c not in covered]
+    if uncovered:
+        raise _fail("privacy.public_domain", sorted(covered),
+                    f"it does not cover the feature column(s) {uncovered}; add each under "
+                    "'numeric' ([low, high] from domain knowledge) or 'categorical' (the list "
+                    "of possible values), or list it under data.exclude. Without "
+                    "public_domain, bounds are taken from the data with a PrivacyLeakWarning.")
+    return public_domain
+
+
+def _privacy_settings(privacy: Mapping[str, Any], defaults: PipelineConfig) -> dict[str, Any]:
+    epsilon = _number(privacy.get("epsilon", defaults.epsilon), "privacy.epsilon", low=0,
+                      low_open=True, high_open=True, example=3.0)
+    model_epsilon = _number(privacy.get("model_epsilon", min(defaults.model_epsilon, epsilon)),
+                            "privacy.model_epsilon", low=0, high=epsilon, low_open=True,
+                            example=f"{epsilon / 3:g} (at most privacy.epsilon)")
+    return dict(
+        epsilon=epsilon,
+        model_epsilon=model_epsilon,
+        delta=_number(privacy.get("delta", defaults.delta), "privacy.delta", low=0, high=1,
+                      high_open=True, example=1e-6),
+        private_model=_choice(privacy.get("model", defaults.private_model), "privacy.model",
+                              PRIVATE_MODELS),
+    )
+
+
+def _stage_settings(sections: Mapping[str, Mapping[str, Any]],
+                    defaults: PipelineConfig) -> dict[str, Any]:
+    """The model, anonymization, fairness and explanation settings."""
+    model, anonymization = sections["model"], sections["anonymization"]
+    fairness, explain = sections["fairness"], sections["explain"]
+    l_value, t_value = anonymization.get("l"), anonymization.get("t")
+    return dict(
+        model_kind=_choice(model.get("kind", defaults.model_kind), "model.kind", MODEL_KINDS),
+        intended_use=str(model.get("intended_use") or "not stated in the config"),
+        limitations=str(model.get("limitations") or "not stated in the config"),
+        model_licence=str(model.get("licence") or "not stated in the config"),
+        k=_number(anonymization.get("k", defaults.k), "anonymization.k", low=2, integer=True,
+                  example=5),
+        l=None if l_value is None else _number(l_value, "anonymization.l", low=2, integer=True,
+                                               example=2),
+        t=None if t_value is None else _number(t_value, "anonymization.t", low=0, high=1,
+                                               low_open=True, example=0.2),
+        method=_choice(anonymization.get("method", defaults.method), "anonymization.method",
+                       ANONYMIZATION_METHODS),
+        max_suppression=_number(anonymization.get("max_suppression", defaults.max_suppression),
+                                "anonymization.max_suppression", low=0, high=1, high_open=True,
+                                example=0.01),
+        mitigation=_choice(fairness.get("mitigation", defaults.mitigation), "fairness.mitigation",
+                           MITIGATIONS),
+        constraint=_choice(fairness.get("constraint", defaults.constraint), "fairness.constraint",
+                           CONSTRAINTS),
+        explain_rows=_number(explain.get("rows", defaults.explain_rows), "explain.rows", low=1,
+                             high=500, integer=True, example=20),
+    )
+
+
 def load_config(path: str | os.PathLike | None) -> PipelineConfig:
     """Read and validate a pipeline config file (``None``: the built-in Adult configuration).
 
@@ -317,173 +486,29 @@ def load_config(path: str | os.PathLike | None) -> PipelineConfig:
     if path is None:
         return PipelineConfig.adult()
     path = Path(path)
-    if not path.is_file():
-        raise ConfigError(f"config file {path} does not exist; pass the path of a YAML file "
-                          "(python -m govkit run --example-config prints one).")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise ConfigError(f"config file {path} is not valid YAML: {error}") from None
-    if not isinstance(raw, Mapping):
-        raise ConfigError(f"config file {path} must hold a mapping of settings, got {type(raw).__name__}.")
-    unknown = set(raw) - set(_SECTIONS)
-    if unknown:
-        key = sorted(unknown)[0]
-        raise _fail(key, raw[key], f"not a config section{_suggest(key, _SECTIONS)}; sections are "
-                                   f"{sorted(_SECTIONS)}.")
-    base = path.parent
+    raw = _read_settings(path)
     data = _section(raw, "data")
-    for required in ("path", "target", "positive_label"):
-        if data.get(required) in (None, ""):
-            raise _fail(f"data.{required}", data.get(required), "this key is required.")
-    if not isinstance(data["path"], str):
-        raise _fail("data.path", data["path"], "give the CSV's path as a string.")
-    data_path = (base / data["path"]).resolve()
-    encoding = _encoding(data.get("encoding"))
-    sep = _character(data.get("sep"), "data.sep", example='";" or tab')
-    decimal = _character(data.get("decimal"), "data.decimal", example='","')
-    thousands = _character(data.get("thousands"), "data.thousands", example='"."')
-    if decimal is not None and decimal == sep:
-        raise _fail("data.decimal", decimal, f"it is also the separator (data.sep: {sep!r}); a file "
-                                             "with decimal commas is usually ;-separated: sep: \";\".")
-    if thousands is not None and thousands == decimal:
-        raise _fail("data.thousands", thousands, f"it is also the decimal mark (data.decimal: "
-                                                 f"{decimal!r}); use the other one, e.g. thousands: "
-                                                 f"{'.' if decimal == ',' else ','!r}.")
-    header = _header(data_path, "data.path", encoding=encoding, sep=sep)
-    test_path = None
-    if data.get("test_path"):
-        test_path = (base / str(data["test_path"])).resolve()
-        test_header = _header(test_path, "data.test_path", encoding=encoding, sep=sep)
-        if test_header != header:
-            raise _fail("data.test_path", data["test_path"],
-                        f"its columns {test_header} differ from data.path's {header}.")
-    if isinstance(data["positive_label"], bool):
-        raise _fail("data.positive_label", data["positive_label"],
-                    "YAML reads unquoted yes/no/true/false as booleans; quote the label as it is "
-                    'written in the CSV, e.g. positive_label: "yes".')
-    target = data["target"]
-    if target not in header:
-        raise _fail("data.target", target, f"no such column in the CSV{_suggest(str(target), header)}; "
-                                           f"its columns are {header}.")
-    random_state = raw.get("random_state", 0)
-    model = _section(raw, "model")
-    anonymization = _section(raw, "anonymization")
-    privacy = _section(raw, "privacy")
-    fairness = _section(raw, "fairness")
-    explain = _section(raw, "explain")
+    files, header = _file_settings(data, path.parent)
+    roles = _role_settings(data, header)
+    sections = {name: _section(raw, name)
+                for name in ("model", "anonymization", "privacy", "fairness", "explain")}
     defaults = PipelineConfig()
-
-    epsilon = _number(privacy.get("epsilon", defaults.epsilon), "privacy.epsilon", low=0, high=math.inf,
-                      low_open=True, high_open=True, example="3.0")
-    model_epsilon = _number(privacy.get("model_epsilon", min(defaults.model_epsilon, epsilon)),
-                            "privacy.model_epsilon", low=0, high=epsilon, low_open=True,
-                            high_open=False, example=f"{epsilon / 3:g} (at most privacy.epsilon)")
-    l_value = anonymization.get("l")
-    t_value = anonymization.get("t")
-    for required in ("protected", "quasi_identifiers"):
-        if not data.get(required):
-            raise _fail(f"data.{required}", data.get(required),
-                        "list at least one column: the " + (
-                            "fairness stage compares groups of these columns."
-                            if required == "protected"
-                            else "anonymization stage generalizes these columns."))
-    public_domain = privacy.get("public_domain")
-    if public_domain is not None and not isinstance(public_domain, Mapping):
-        raise _fail("privacy.public_domain", public_domain,
-                    "give a mapping with 'numeric' (column: [low, high]) and/or 'categorical'.")
-    identifiers = _columns(data.get("identifiers"), "data.identifiers", header)
-    not_identifiers = _columns(data.get("not_identifiers"), "data.not_identifiers", header)
-    exclude = _columns(data.get("exclude"), "data.exclude", header)
-    for column in (*exclude, *identifiers, *not_identifiers):
-        if column == target:
-            raise _fail("data.exclude" if column in exclude else "data.identifiers"
-                        if column in identifiers else "data.not_identifiers", column,
-                        "that is the target (data.target); remove it from this list.")
-    quasi_identifiers = _columns(data.get("quasi_identifiers"), "data.quasi_identifiers", header)
-    if exclude and quasi_identifiers and set(quasi_identifiers) <= set(exclude):
-        raise _fail("data.exclude", list(exclude), "it excludes every quasi-identifier from the "
-                                                   "model; the anonymization stage compares models "
-                                                   "trained on the release, so keep at least one "
-                                                   "quasi-identifier as a feature.")
-    excluded_protected = [c for c in _columns(data.get("protected"), "data.protected", header)
-                          if c in exclude]
-    if excluded_protected and fairness.get("mitigation", defaults.mitigation) != "none":
-        raise _fail("data.exclude", excluded_protected,
-                    "the fairness stage's mitigation trains on the protected attribute(s) "
-                    "listed; remove them from data.exclude, or set fairness.mitigation: none.")
-    both = [c for c in identifiers if c in not_identifiers]
-    if both:
-        raise _fail("data.not_identifiers", both, "these columns are also in data.identifiers; "
-                                                  "keep each in one list: identifiers are removed, "
-                                                  "not_identifiers are kept as features.")
-    if public_domain is not None:
-        # DP training needs every feature's range or categories from outside the data:
-        # check now rather than after the slow steps.
-        covered = {str(c) for part in ("numeric", "categorical")
-                   if isinstance(public_domain.get(part), Mapping) for c in public_domain[part]}
-        uncovered = [c for c in header if c != target and c not in identifiers
-                     and c not in exclude and c not in covered]
-        if uncovered:
-            raise _fail("privacy.public_domain", sorted(covered),
-                        f"it does not cover the feature column(s) {uncovered}; add each under "
-                        "'numeric' ([low, high] from domain knowledge) or 'categorical' (the list "
-                        "of possible values), or list it under data.exclude. Without "
-                        "public_domain, bounds are taken from the data with a PrivacyLeakWarning.")
+    privacy = _privacy_settings(sections["privacy"], defaults)
+    _check_role_conflicts(roles, sections["fairness"].get("mitigation", defaults.mitigation))
+    public_domain = _public_domain(sections["privacy"], header, roles)
     return PipelineConfig(
         name=str(raw.get("name") or path.stem),
-        random_state=_number(random_state, "random_state", low=0, high=2**32 - 1, low_open=False,
-                             high_open=False, integer=True, example="0"),
-        data_path=data_path,
+        random_state=_number(raw.get("random_state", 0), "random_state", low=0, high=2**32 - 1,
+                             integer=True, example=0),
         data_licence=str(data["licence"]) if data.get("licence") else None,
-        test_path=test_path,
         min_group_size=_number(data.get("min_group_size", defaults.min_group_size),
-                               "data.min_group_size", low=1, high=math.inf, low_open=False,
-                               high_open=True, integer=True, example="30"),
-        test_size=_number(data.get("test_size", defaults.test_size), "data.test_size", low=0, high=1,
-                          low_open=True, high_open=True, example="0.3"),
-        target=target,
-        positive_label=data["positive_label"],
-        protected=_columns(data.get("protected"), "data.protected", header),
-        quasi_identifiers=quasi_identifiers,
-        identifiers=identifiers,
-        not_identifiers=not_identifiers,
-        exclude=exclude,
-        encoding=encoding,
-        sep=sep,
-        decimal=decimal,
-        thousands=thousands,
-        numeric=_columns(data["numeric"], "data.numeric", header) if "numeric" in data else None,
-        categorical=(_columns(data["categorical"], "data.categorical", header)
-                     if "categorical" in data else None),
-        model_kind=_choice(model.get("kind", defaults.model_kind), "model.kind", MODEL_KINDS),
-        intended_use=str(model.get("intended_use") or "not stated in the config"),
-        limitations=str(model.get("limitations") or "not stated in the config"),
-        model_licence=str(model.get("licence") or "not stated in the config"),
-        k=_number(anonymization.get("k", defaults.k), "anonymization.k", low=2, high=math.inf,
-                  low_open=False, high_open=True, integer=True, example="5"),
-        l=None if l_value is None else _number(l_value, "anonymization.l", low=2, high=math.inf,
-                                               low_open=False, high_open=True, integer=True,
-                                               example="2"),
-        t=None if t_value is None else _number(t_value, "anonymization.t", low=0, high=1,
-                                               low_open=True, high_open=False, example="0.2"),
-        method=_choice(anonymization.get("method", defaults.method), "anonymization.method",
-                       ANONYMIZATION_METHODS),
-        max_suppression=_number(anonymization.get("max_suppression", defaults.max_suppression),
-                                "anonymization.max_suppression", low=0, high=1, low_open=False,
-                                high_open=True, example="0.01"),
-        epsilon=epsilon,
-        delta=_number(privacy.get("delta", defaults.delta), "privacy.delta", low=0, high=1,
-                      low_open=False, high_open=True, example="1e-6"),
-        private_model=_choice(privacy.get("model", defaults.private_model), "privacy.model",
-                              PRIVATE_MODELS),
-        model_epsilon=model_epsilon,
+                               "data.min_group_size", low=1, integer=True, example=30),
+        test_size=_number(data.get("test_size", defaults.test_size), "data.test_size", low=0,
+                          high=1, low_open=True, high_open=True, example=0.3),
+        **files,
+        **roles,
+        **privacy,
         public_domain=public_domain,
-        mitigation=_choice(fairness.get("mitigation", defaults.mitigation), "fairness.mitigation",
-                           MITIGATIONS),
-        constraint=_choice(fairness.get("constraint", defaults.constraint), "fairness.constraint",
-                           CONSTRAINTS),
-        explain_rows=_number(explain.get("rows", defaults.explain_rows), "explain.rows", low=1,
-                             high=500, low_open=False, high_open=False, integer=True, example="20"),
+        **_stage_settings(sections, defaults),
         source=path.name,
     )

@@ -58,3 +58,10 @@ def test_read_header_refuses_a_missing_file_and_a_bad_separator(tmp_path):
     (tmp_path / "ok.csv").write_text("a,b\n1,2\n")
     with pytest.raises(ValueError, match=r"^sep: ';;' must be a single character"):
         read_header(tmp_path / "ok.csv", sep=";;")
+
+
+def test_an_encoding_whose_codec_fails_without_a_position_is_refused_with_a_sentence(tmp_path):
+    path = tmp_path / "plain.csv"
+    path.write_text("a,b\n1,2\n")
+    with pytest.raises(ValueError, match=r"plain\.csv is not valid 'utf-16' .* it reads as 'utf-8'"):
+        read_header(path, encoding="utf-16")

@@ -113,7 +113,7 @@ CASES = {
         None, ["data.test_path", "'other.csv'", "differ from data.path"]),
     # stage settings
     "k of one": (_settings(lambda s: s["anonymization"].update(k=1)), None,
-                 ["anonymization.k", "got 1", "[2, inf)", "e.g. 5"]),
+                 ["anonymization.k", "got 1", "[2, inf)", "e.g. anonymization.k=5"]),
     "model budget over the total": (_settings(lambda s: s["privacy"].update(model_epsilon=5.0)), None,
                                     ["privacy.model_epsilon", "5.0", "at most privacy.epsilon"]),
     "public domain misses a feature": (
@@ -124,7 +124,7 @@ CASES = {
     "unknown mitigation": (_settings(lambda s: s["fairness"].update(mitigation="reweighing")), None,
                            ["fairness.mitigation", "'reweighing'", "threshold_optimizer"]),
     "min_group_size of zero": (_settings(lambda s: s["data"].update(min_group_size=0)), None,
-                               ["data.min_group_size", "got 0", "e.g. 30"]),
+                               ["data.min_group_size", "got 0", "e.g. data.min_group_size=30"]),
     # the data, refused by the check before any work
     "missing protected values": (_frame(_missing_protected), None, ["性别", "missing", "fill"]),
     "a tiny group": (_frame(_tiny_group), None, ["性别='未知'", "min_group_size", "Merge"]),
