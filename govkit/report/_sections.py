@@ -91,6 +91,31 @@ def intended_use_section(records: list[Record]) -> Section:
 
 # -- 2. data provenance ---------------------------------------------------------------
 
+_READ_SETTINGS = {"encoding": "encoding", "sep": "separator", "decimal": "decimal mark",
+                  "thousands": "thousands separator"}
+
+
+def _read_options_table(loads: list[Record]) -> pd.DataFrame:
+    """One row per distinct file load with ``read_options`` (from_csv's decisions)."""
+    rows, seen = [], set()
+    for record in loads:
+        parameters = record["parameters"]
+        options = parameters.get("read_options")
+        key = (parameters.get("name"), record["outputs"].get("data"))
+        if not isinstance(options, Mapping) or key in seen:
+            continue
+        seen.add(key)
+        detected = set(options.get("detected") or ())
+        row = {"data": parameters.get("name")}
+        for name, label in _READ_SETTINGS.items():
+            value = options.get(name)
+            shown = "none" if value is None else ("tab" if value == "\t" else repr(value))
+            row[label] = shown + (" (detected)" if name in detected else "")
+        row["notes"] = "; ".join(str(n) for n in options.get("notes") or ()) or None
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 def data_section(records: list[Record]) -> Section:
     section = Section("Data provenance", "data")
     loads = _select(records, "datasets", "load")
@@ -124,8 +149,14 @@ def data_section(records: list[Record]) -> Section:
             f"Column roles: target {roles.get('target')!r} (positive label "
             f"{roles.get('positive_label')!r}); protected {roles.get('protected')}; "
             f"quasi-identifiers {roles.get('quasi_identifiers')}; direct identifiers "
-            f"{roles.get('identifiers') or 'none'}."
+            f"{roles.get('identifiers') or 'none'}; excluded from the model "
+            f"{roles.get('exclude') or 'none'}; flagged as identifier-like but checked and kept "
+            f"as features (not_identifiers) {roles.get('not_identifiers') or 'none'}."
         )
+    read = _read_options_table(loads)
+    if not read.empty:
+        section.table(read, "How each file was read: what was given and what detected "
+                      "(\"(detected)\"), and what reading decided or noticed.")
     for record in _select(records, "pipeline", "model_features")[-1:]:
         p = record["parameters"]
         features = p.get("features") or []
@@ -317,17 +348,36 @@ def privacy_section(records: list[Record]) -> Section:
 
 _METRIC_LABELS = {"selection_rate": "selection rate", "tpr": "TPR", "fpr": "FPR",
                   "accuracy": "accuracy", "precision": "precision", "auc": "AUC", "base_rate": "base rate"}
+_COMPARED_METRICS = ("tpr", "fpr", "selection_rate", "accuracy")
 
 
-def _report_table(report: Mapping[str, Any]) -> pd.DataFrame:
+def _interval_of(values: Mapping[str, Any], name: str) -> Any:
+    """``name`` with its ``name_lower`` / ``name_upper`` from a flat record, as an interval."""
+    return _interval({"value": values.get(name), "lower": values.get(f"{name}_lower"),
+                      "upper": values.get(f"{name}_upper")})
+
+
+def _group_rows(groups: Mapping[str, Any], metrics: Iterable[str], *, first: Mapping[str, Any],
+                count: bool = False, deltas: bool = False) -> list[dict[str, Any]]:
+    """One row per group: its metrics as intervals (and their change from a reference, Δ).
+
+    The per-group table of a fairness report and of a comparison of models
+    (one row per model and group) are both built here.
+    """
     rows = []
-    for group, values in (report.get("groups") or {}).items():
-        row = {"group": group, "count": values.get("count")}
-        for metric, label in _METRIC_LABELS.items():
-            if metric in values:
-                row[label] = _interval(values[metric])
+    for group, values in (groups or {}).items():
+        row = {**first, "group": group}
+        if count:
+            row["count"] = values.get("count")
+        for metric in metrics:
+            if metric not in values:
+                continue
+            cell, label = values[metric], _METRIC_LABELS[metric]
+            row[label] = _interval(cell)
+            if deltas and isinstance(cell, Mapping) and cell.get("delta") is not None:
+                row[f"Δ {label}"] = _interval_of(cell, "delta")
         rows.append(row)
-    return pd.DataFrame(rows)
+    return rows
 
 
 def _disparity_table(disparities: Mapping[str, Any]) -> pd.DataFrame:
@@ -337,10 +387,8 @@ def _disparity_table(disparities: Mapping[str, Any]) -> pd.DataFrame:
             continue
         rows.append({
             "criterion": criterion.replace("_", " "),
-            "difference": _interval({"value": d.get("difference"), "lower": d.get("difference_lower"),
-                                     "upper": d.get("difference_upper")}),
-            "ratio": _interval({"value": d.get("ratio"), "lower": d.get("ratio_lower"),
-                                "upper": d.get("ratio_upper")}),
+            "difference": _interval_of(d, "difference"),
+            "ratio": _interval_of(d, "ratio"),
             "highest group": d.get("highest_group"), "lowest group": d.get("lowest_group"),
         })
     return pd.DataFrame(rows)
@@ -360,7 +408,9 @@ def fairness_section(records: list[Record]) -> Section:
         section.text(f"Model {name!r}, groups by {features} ({metrics.get('rows')} test rows; "
                      f"{int(100 * record['parameters'].get('confidence', 0.95))}% bootstrap intervals, "
                      f"{record['parameters'].get('n_boot')} resamples).")
-        section.table(_report_table(metrics), "Per-group metrics with confidence intervals.")
+        section.table(pd.DataFrame(_group_rows(metrics.get("groups") or {}, _METRIC_LABELS,
+                                               first={}, count=True)),
+                      "Per-group metrics with confidence intervals.")
         if metrics.get("disparities"):
             section.table(_disparity_table(metrics["disparities"]), "Disparities between groups.")
         undefined = metrics.get("undefined") or []
@@ -370,8 +420,7 @@ def fairness_section(records: list[Record]) -> Section:
     for record in _select(records, "fairness", "mitigate"):
         p, m = record["parameters"], record["metrics"]
         rows = [{"measure": key, "before": _num(v.get("before")), "after": _num(v.get("after")),
-                 "change": _interval({"value": v.get("change"), "lower": v.get("change_lower"),
-                                      "upper": v.get("change_upper")})}
+                 "change": _interval_of(v, "change")}
                 for key, v in (m.get("changes") or {}).items() if isinstance(v, Mapping)]
         caveat = (" It uses the protected attribute at decision time."
                   if p.get("uses_sensitive_at_prediction") else "")
@@ -382,19 +431,9 @@ def fairness_section(records: list[Record]) -> Section:
                           "paired bootstrap intervals of the change.")
     for record in _select(records, "fairness", "compare_models")[-1:]:
         reference = record["parameters"].get("reference")
-        rows = []
-        for model, entry in (record["metrics"].get("models") or {}).items():
-            for group, values in (entry.get("groups") or {}).items():
-                row = {"model": model, "group": group}
-                for metric in ("tpr", "fpr", "selection_rate", "accuracy"):
-                    cell = values.get(metric)
-                    if isinstance(cell, Mapping):
-                        row[_METRIC_LABELS[metric]] = _interval(cell)
-                        if model != reference and cell.get("delta") is not None:
-                            row[f"Δ {_METRIC_LABELS[metric]}"] = _interval(
-                                {"value": cell.get("delta"), "lower": cell.get("delta_lower"),
-                                 "upper": cell.get("delta_upper")})
-                rows.append(row)
+        rows = [row for model, entry in (record["metrics"].get("models") or {}).items()
+                for row in _group_rows(entry.get("groups") or {}, _COMPARED_METRICS,
+                                       first={"model": model}, deltas=model != reference)]
         if rows:
             section.table(pd.DataFrame(rows), f"Which governance step moved which group's error "
                           f"rates: every model against {reference!r} (Δ = change, paired interval).")
