@@ -38,7 +38,7 @@ from govkit.models import MODEL_KINDS, fit_model, score_model
 from govkit.workspace import cached
 
 from ._anonymize import anonymize, recorded_random_state
-from ._checks import check_choice_why, check_interval_why
+from ._checks import check_choice_why, check_interval_why, check_quasi_identifiers
 from ._hierarchies import Hierarchy
 from ._request import ANONYMIZATION_METHODS, METHOD_WHY
 
@@ -100,11 +100,12 @@ def model_quasi_identifiers(train: Dataset, quasi_identifiers: Sequence[str] | N
 
     A quasi-identifier of ``train`` that is excluded from the features (or an
     identifier) is generalized in a release, but a model never sees it, so
-    the model's release leaves it out. A name that is no column at all stays,
-    so that :func:`anonymize` refuses it with a did-you-mean.
+    the model's release leaves it out. A name that is no column at all is
+    refused with a did-you-mean.
     """
-    qis = list(quasi_identifiers) if quasi_identifiers is not None else list(
-        train.quasi_identifiers)
+    qis = list(check_quasi_identifiers(
+        train.frame, quasi_identifiers if quasi_identifiers is not None else train.quasi_identifiers,
+        func, why="" if quasi_identifiers is not None else " (and train declares none)"))
     features = set(train.feature_names)
     not_features = [q for q in qis if q in train.frame.columns and q not in features]
     used = [q for q in qis if q not in not_features]
