@@ -164,6 +164,17 @@ class _Builder:
         self.n_nodes = needed
         return first
 
+    def _cut(self, parents: np.ndarray, dims: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
+        """Cut each of ``parents`` on ``dims`` at ``thresholds`` into two new children; return
+        the left children's ids (each right child is its left one + 1)."""
+        first = self._new_nodes(2 * len(parents))
+        left_ids = first + 2 * np.arange(len(parents))
+        self.dim[parents] = dims
+        self.threshold[parents] = thresholds
+        self.left[parents] = left_ids
+        self.right[parents] = left_ids + 1
+        return left_ids
+
     def _bounds(self, rows: np.ndarray, group: np.ndarray, n_groups: int):
         """Per group: smallest and largest code per column, and the cut order of the columns."""
         counts = np.bincount(group, minlength=n_groups)
@@ -231,13 +242,7 @@ class _Builder:
             # record the cuts
             cut_idx = np.flatnonzero(cut)
             if cut_idx.size:
-                first = self._new_nodes(2 * cut_idx.size)
-                left_ids = first + 2 * np.arange(cut_idx.size)
-                parents = nodes[cut_idx]
-                self.dim[parents] = dims[cut_idx]
-                self.threshold[parents] = threshold[cut_idx]
-                self.left[parents] = left_ids
-                self.right[parents] = left_ids + 1
+                left_ids = self._cut(nodes[cut_idx], dims[cut_idx], threshold[cut_idx])
                 child_of = np.full(n_groups, -1, dtype=np.int64)
                 child_of[cut_idx] = np.arange(cut_idx.size)
                 in_cut = cut[group]
@@ -395,13 +400,7 @@ class _Builder:
             if not chosen.size:
                 break
             used += int(best_cost[chosen].sum())
-            first = self._new_nodes(2 * chosen.size)
-            left_ids = first + 2 * np.arange(chosen.size)
-            parents = leaf_ids[chosen]
-            self.dim[parents] = best_dim[chosen]
-            self.threshold[parents] = best_threshold[chosen]
-            self.left[parents] = left_ids
-            self.right[parents] = left_ids + 1
+            left_ids = self._cut(leaf_ids[chosen], best_dim[chosen], best_threshold[chosen])
             keep_left = best_keep_left[chosen]
             self.suppressed[np.where(keep_left, left_ids + 1, left_ids)] = True
             kept_nodes = np.where(keep_left, left_ids, left_ids + 1)
