@@ -137,17 +137,19 @@ def evaluate_model(
     Examples
     --------
     >>> import numpy as np, pandas as pd
-    >>> from sklearn.dummy import DummyClassifier
     >>> from govkit.datasets import Dataset
     >>> from govkit.fairness import evaluate_model
+    >>> from govkit.models import fit_model
     >>> rng = np.random.default_rng(0)
-    >>> frame = pd.DataFrame({"x": rng.normal(size=300), "group": rng.choice(["a", "b"], 300),
-    ...                       "y": rng.integers(0, 2, 300)})
+    >>> group = rng.choice(["a", "b"], 300)
+    >>> frame = pd.DataFrame({"x": rng.normal(size=300) + (group == "a"), "group": group})
+    >>> frame["y"] = (frame["x"] + rng.normal(size=300) > 0.5).astype(int)
     >>> data = Dataset(frame, target="y", positive_label=1, protected=("group",))
-    >>> model = DummyClassifier(strategy="constant", constant=1).fit(data.X, data.y)
-    >>> report = evaluate_model(model, data, n_boot=50)
-    >>> report.protected, report.groups["selection_rate"].tolist()
-    (('group',), [1.0, 1.0])
+    >>> report = evaluate_model(fit_model("logistic_regression", data), data, n_boot=50)
+    >>> report.protected  # the data's protected column(s), the default
+    ('group',)
+    >>> bool(report.groups.loc["a", "selection_rate"] > report.groups.loc["b", "selection_rate"])
+    True
     """
     report, decisions, scores = evaluate_report(
         model, data, protected=protected, threshold=threshold, name=name, n_boot=n_boot,
