@@ -411,20 +411,20 @@ def protected_columns(data: Any, protected: str | Sequence[str] | None, *, func:
     ...
     ValueError: evaluate_model: protected column 'gruop' is not in the data; ...
     """
-    if protected is None:
-        if not data.protected:
-            raise ValueError(_NO_PROTECTED.format(func=func, name=name,
-                                                  columns=list(data.frame.columns)))
-        return list(data.protected)
-    columns = as_column_list(protected, "protected")
+    if protected is None and not data.protected:
+        raise ValueError(_NO_PROTECTED.format(func=func, name=name,
+                                              columns=list(data.frame.columns)))
+    columns = list(data.protected) if protected is None else as_column_list(protected, "protected")
     allowed = list(data.feature_names if features_only else data.frame.columns)
     where, what = ("a feature of the data", "features") if features_only else (
         "in the data", "columns")
+    if protected is None:
+        where += f" (protected=None means {name}.protected, {columns})"
     for column in columns:
         if column not in allowed:
             raise ValueError(_UNKNOWN_PROTECTED.format(
                 func=func, column=column, where=where, what=what, columns=allowed,
-                example=list(data.protected) or allowed[:1]))
+                example=[c for c in data.protected if c in allowed] or allowed[:1]))
     return columns
 
 

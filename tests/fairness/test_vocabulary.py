@@ -137,3 +137,12 @@ def test_exercise_finds_the_protected_column_with_both_groups(model, small_test)
     assert not missing and "in its column 'race'" in missing.message
     assert "finite" in equal_opportunity_threshold_exercise(model, small_test, float("nan")).message
     assert "number" in equal_opportunity_threshold_exercise(model, small_test, True).message
+
+
+def test_default_protected_columns_must_be_features_to_mitigate(small_train):
+    excluded = small_train.replace(exclude=("race",))
+    with pytest.raises(ValueError, match=r"fit_mitigated_model: protected column 'race' is not a "
+                                         r"feature of the data \(protected=None means "
+                                         r"train.protected, \['sex', 'race'\]\)"):
+        fit_mitigated_model("none", excluded)
+    fit_mitigated_model("none", excluded, protected="sex")  # naming the feature works
