@@ -38,7 +38,7 @@ from govkit.datasets import Dataset, check_dataset
 from ._anonymize import execute
 from ._assess import Assessment, assess, find_recodings
 from ._checks import sklearn_seed
-from ._hierarchies import default_hierarchies
+from ._hierarchies import hierarchies_for
 from ._linkage import LinkageResult, linkage_attack, linkage_from_release
 from ._request import Request, requirements_for, validate_request
 from ._result import AnonymizationResult
@@ -228,7 +228,7 @@ class AnonymizationExplorer:
         self.data = data
         self.register = register
         self.random_state = check_random_state(random_state, func="AnonymizationExplorer")
-        self.hierarchies = default_hierarchies(data.frame, data.quasi_identifiers)
+        self.hierarchies = hierarchies_for(data.frame, data.quasi_identifiers)
         self.recodings = find_recodings(data)
         self._lattices: dict[tuple[str, ...], Lattice] = {}
         self._encodings: dict = {}

@@ -25,6 +25,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from govkit.datasets import as_frame
+
+from ._checks import check_quasi_identifiers
+
 __all__ = [
     "ADULT_HIERARCHIES",
     "FlatHierarchy",
@@ -37,6 +41,7 @@ __all__ = [
     "check_number",
     "default_hierarchies",
     "format_number",
+    "hierarchies_for",
     "interval_labels",
 ]
 
@@ -639,6 +644,12 @@ def default_hierarchies(frame: pd.DataFrame, quasi_identifiers: Sequence[str]) -
     >>> hierarchies["education"].level_names
     ('original', 'level', 'band', '*')
     """
+    frame, _ = as_frame(frame, func="default_hierarchies", param="frame")
+    return hierarchies_for(frame, check_quasi_identifiers(frame, quasi_identifiers, "default_hierarchies"))
+
+
+def hierarchies_for(frame: pd.DataFrame, quasi_identifiers: Sequence[str]) -> dict[str, Hierarchy]:
+    """:func:`default_hierarchies` for columns known to be in ``frame`` (possibly none)."""
     out: dict[str, Hierarchy] = {}
     for column in quasi_identifiers:
         values = frame[column]
@@ -668,7 +679,7 @@ def check_hierarchies(
         hierarchies = {}
     if not isinstance(hierarchies, Mapping):
         raise TypeError(BAD_HIERARCHIES.format(where=where, kind=type(hierarchies).__name__))
-    chosen = default_hierarchies(frame, [c for c in columns if c not in hierarchies])
+    chosen = hierarchies_for(frame, [c for c in columns if c not in hierarchies])
     for column in columns:
         if column in hierarchies:
             hierarchy = hierarchies[column]

@@ -158,6 +158,7 @@ def public_register(
     >>> register.columns.tolist()
     ['name', 'zip_code', 'age', 'sex']
     """
+    random_state = check_random_state(random_state, func="public_register")
     columns = [columns] if isinstance(columns, str) else list(columns)
     if not isinstance(data, Dataset) or not columns or columns[0] not in data.identifiers:
         raise TypeError(REGISTER_NEEDS_IDENTIFIERS.format(column=columns[0] if columns else None))
@@ -169,7 +170,6 @@ def public_register(
     rows = len(data.frame)
     size = check_interval(size, param="size", func="public_register", low=1, high=rows,
                           integer=True, example=min(1000, rows))
-    random_state = check_random_state(random_state, func="public_register")
     sample = data.frame.sample(n=size, random_state=random_state)
     return sample.loc[:, columns].copy()
 

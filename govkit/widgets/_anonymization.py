@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from govkit.anonymization import ANONYMIZATION_METHODS, AnonymizationExplorer, Assessment, Snapshot
-from govkit.datasets import Dataset
+from govkit.datasets import Dataset, check_dataset
 
 from ._panel import Panel
 
@@ -241,10 +241,7 @@ def anonymization_panel(
     >>> panel.values["k"], len(panel.durations)
     (20, 2)
     """
-    if not isinstance(data, Dataset):
-        raise TypeError(
-            f"anonymization_panel: data must be a govkit Dataset, got {type(data).__name__}."
-        )
+    data = check_dataset(data, func="anonymization_panel")
     explorer = explorer or AnonymizationExplorer(data, test=test, register=register)
     n_values = int(data.frame[data.target].nunique())
     controls = {

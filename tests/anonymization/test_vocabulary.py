@@ -16,6 +16,7 @@ from govkit.anonymization import (
     anonymize,
     assess,
     compare_utility,
+    default_hierarchies,
     fit_anonymized_model,
     plot_utility,
     public_register,
@@ -76,6 +77,14 @@ def test_methods_constant_is_renamed_and_used_by_the_panel(adult_test):
 def test_a_wrong_method_names_the_choices_and_what_they_do():
     with pytest.raises(ValueError, match=r"method='mondrain'.*did you mean 'mondrian'.*boxes"):
         anonymize(SMALL, quasi_identifiers=["age"], k=2, method="mondrain")
+
+
+def test_default_hierarchies_names_an_unknown_column():
+    with pytest.raises(ValueError, match="default_hierarchies: quasi-identifier 'agee' is not a "
+                                         "column of the data \\(did you mean 'age'\\?\\)"):
+        default_hierarchies(SMALL, ["agee"])
+    with pytest.raises(TypeError, match="default_hierarchies: frame must be a govkit Dataset or"):
+        default_hierarchies(SMALL.to_numpy(), ["age"])
 
 
 # -- one random_state contract -----------------------------------------------------------------
