@@ -37,7 +37,7 @@ from govkit.datasets import Dataset, check_dataset
 
 from ._anonymize import execute
 from ._assess import Assessment, assess, find_recodings
-from ._checks import sklearn_seed
+from ._checks import sklearn_random_state
 from ._hierarchies import hierarchies_for
 from ._linkage import LinkageResult, linkage_attack, linkage_from_release
 from ._request import Request, requirements_for, validate_request
@@ -187,7 +187,7 @@ class _LiveModel:
         y = self.y_train if rows is None else self.y_train[rows]
         # averaged SGD: three passes reach what plain SGD needs dozens of passes for
         model = SGDClassifier(loss="log_loss", alpha=1e-4, max_iter=3, tol=None, average=True,
-                              random_state=sklearn_seed(self.random_state))
+                              random_state=sklearn_random_state(self.random_state))
         model.fit(X_train, y)
         score = model.decision_function(X_test)
         return {

@@ -12,6 +12,7 @@ import pytest
 import govkit.anonymization as anonymization
 from govkit.anonymization import (
     ANONYMIZATION_METHODS,
+    AnonymizationExplorer,
     AnonymizedClassifier,
     anonymize,
     assess,
@@ -126,6 +127,16 @@ def test_public_register_and_the_models_take_the_same_random_states(credit):
     assert model.result_.achieved_k >= 5
     with pytest.raises(TypeError, match="fit_anonymized_model: random_state='x'"):
         fit_anonymized_model(credit, k=5, random_state="x")
+
+
+def test_the_explorer_takes_a_generator(credit):
+    train = credit.replace(frame=credit.frame.iloc[:400].reset_index(drop=True))
+    test = credit.replace(frame=credit.frame.iloc[400:].reset_index(drop=True))
+    explorer = AnonymizationExplorer(train, test=test, random_state=np.random.default_rng(0))
+    snapshot = explorer.snapshot(quasi_identifiers=("age", "sex"), k=5)
+    assert snapshot.result.achieved_k >= 5 and 0 <= snapshot.utility["auc"] <= 1
+    with pytest.raises(TypeError, match="AnonymizationExplorer: random_state=True"):
+        AnonymizationExplorer(train, random_state=True)
 
 
 # -- quasi-identifiers that are not model features -----------------------------------------------
