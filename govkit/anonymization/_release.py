@@ -11,7 +11,7 @@ methods below, never to one kind in particular.
 from __future__ import annotations
 
 from collections.abc import MutableMapping
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
@@ -19,6 +19,7 @@ import pandas as pd
 __all__ = ["Release"]
 
 
+@runtime_checkable
 class Release(Protocol):
     """A release's generalization of the input rows, and how raw records map onto it.
 

@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._assess import RENAMED_ATTRIBUTE, Assessment
+from ._assess import Assessment
+from ._checks import RENAMED_ATTRIBUTE
 from ._release import Release
 
 __all__ = ["AnonymizationResult"]

@@ -75,6 +75,14 @@ def test_methods_constant_is_renamed_and_used_by_the_panel(adult_test):
         anonymization.NO_SUCH_NAME  # noqa: B018
 
 
+@pytest.mark.parametrize("method", ANONYMIZATION_METHODS)
+def test_both_release_models_implement_the_release_protocol(method):
+    from govkit.anonymization._release import Release
+
+    _, result = anonymize(SMALL, quasi_identifiers=["age", "edu"], k=2, method=method)
+    assert isinstance(result.release_model, Release) and result.release_model.kind == method
+
+
 def test_a_wrong_method_names_the_choices_and_what_they_do():
     with pytest.raises(ValueError, match=r"method='mondrain'.*did you mean 'mondrian'.*boxes"):
         anonymize(SMALL, quasi_identifiers=["age"], k=2, method="mondrain")
