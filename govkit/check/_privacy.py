@@ -12,8 +12,7 @@ import math
 import dp_accounting
 
 from govkit.exceptions import BudgetExceededError
-from govkit.privacy import PrivacyBudget, dp_tpr_bound, epsilon_of
-from govkit.privacy._domain import ADULT_NUMERIC_BOUNDS
+from govkit.privacy import PrivacyBudget, PublicDomain, dp_tpr_bound, epsilon_of
 
 from ._feedback import Feedback, number_answer
 
@@ -43,7 +42,7 @@ def laplace_scale_exercise(answer: object) -> Feedback:
     >>> print(laplace_scale_exercise(2 * 0.5 / 99).message.split(".")[0])
     That is 2ε/Δ, the upside-down formula found in some blog posts
     """
-    lower, upper = ADULT_NUMERIC_BOUNDS["hours-per-week"]
+    lower, upper = PublicDomain.adult().numeric["hours-per-week"]
     sensitivity = max(abs(lower), abs(upper))  # add/remove one record
     right = sensitivity / HOURS_EPSILON
     value = number_answer(answer, "12.5")

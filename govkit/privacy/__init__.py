@@ -63,6 +63,8 @@ Operations:
     ``max_epsilon_lower_bound``.
 """
 
+import warnings as _warnings
+
 from ._audit import (
     AUDIT_MODELS,
     AuditResult,
@@ -102,7 +104,7 @@ from ._statistics import DPRelease, dp_count, dp_histogram, dp_mean, dp_sum
 from ._sweep import SWEEP_COLUMNS, plot_privacy_utility, privacy_utility_sweep, sweep_summary
 from ._training import (
     DEFAULT_DELTA,
-    PRIVATE_MODEL_KINDS,
+    PRIVATE_MODELS,
     PrivateModelPlan,
     fit_private_model,
     plan_private_model,
@@ -115,7 +117,7 @@ __all__ = [
     "MECHANISMS",
     "NEIGHBOURING_RELATION",
     "PLD_DISCRETIZATION",
-    "PRIVATE_MODEL_KINDS",
+    "PRIVATE_MODELS",
     "SWEEP_COLUMNS",
     "AuditResult",
     "Charge",
@@ -156,3 +158,18 @@ __all__ = [
     "sweep_summary",
     "tpr_at_fpr",
 ]
+
+#: Old public names -> new ones; the old names work for one release with a FutureWarning.
+_RENAMED = {"PRIVATE_MODEL_KINDS": "PRIVATE_MODELS"}
+_RENAMED_NAME = (
+    "govkit.privacy.{old} is now govkit.privacy.{new} (each stage's choice vocabulary is a "
+    "public constant); {old} still works in this release and will be removed in the next."
+)
+
+
+def __getattr__(name: str):
+    if name in _RENAMED:
+        _warnings.warn(_RENAMED_NAME.format(old=name, new=_RENAMED[name]), FutureWarning,
+                       stacklevel=2)
+        return globals()[_RENAMED[name]]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

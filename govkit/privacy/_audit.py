@@ -63,13 +63,15 @@ from sklearn.metrics import roc_auc_score, roc_curve
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
-from govkit.datasets import Dataset
-from govkit.models import fit_model, make_preprocessor
+from govkit._fonts import use_cjk_fallback
+from govkit._validation import check_choice, check_interval
+from govkit.datasets import Dataset, check_dataset
+from govkit.models import fit_model, make_preprocessor, positive_scores
 from govkit.workspace import cached
 
 from ._domain import PublicDomain
-from ._training import DEFAULT_DELTA, PRIVATE_MODEL_KINDS, RECIPE, _fit, plan_private_model
-from ._validation import check_dataset, check_delta, check_epsilon, check_positive_int
+from ._training import DEFAULT_DELTA, PRIVATE_MODELS, RECIPE, _fit, plan_private_model
+from ._validation import check_delta, check_epsilon, seed_of
 
 __all__ = [
     "AUDIT_MODELS",
@@ -85,20 +87,18 @@ __all__ = [
 
 BASELINE_KINDS = ("logistic_regression", "gradient_boosting")
 OVERFIT_KIND = "overfit_forest"
-AUDIT_MODELS = (OVERFIT_KIND, *BASELINE_KINDS, *PRIVATE_MODEL_KINDS)
+AUDIT_MODELS = (OVERFIT_KIND, *BASELINE_KINDS, *PRIVATE_MODELS)
 ATTACKS = ("loss", "calibrated")
 _PROBABILITY_FLOOR = 1e-7
 _CURVE_POINTS = 400
 
-_BAD_MODELS = (
-    "membership_inference_audit: models={value!r} contains {bad}; choose from {choices}."
+_NO_MODELS = (
+    "membership_inference_audit: models={value!r} is empty; pass at least one of {choices}."
 )
 _BAD_SCORES = (
     "{func}: {name} must be a non-empty 1-D array of finite scores, got shape {shape}; pass the "
     "attack scores of the members and of the non-members."
 )
-_BAD_FPR = "{func}: fpr={value!r} must be a number in (0, 1), e.g. 0.01."
-_BAD_CONFIDENCE = "{func}: confidence={value!r} must be a number in (0, 1), e.g. 0.95."
 _BAD_MAX_ROWS = (
     "membership_inference_audit: max_rows={value!r} must be None (audit on every row) or a "
     "whole number >= 1000, e.g. max_rows=100_000."
@@ -119,7 +119,7 @@ def _scores(values, name: str, func: str) -> np.ndarray:
 
 
 def _true_label_probability(model, data: Dataset) -> np.ndarray:
-    proba = model.predict_proba(data.X)[:, 1]
+    proba = positive_scores(model, data, func="membership_inference_audit")
     return np.exp(log_true_label_probability(proba, data.y.to_numpy()))
 
 
@@ -150,7 +150,9 @@ def loss_attack_scores(model, data: Dataset) -> np.ndarray:
     >>> loss_attack_scores(model, test.replace(frame=test.frame.head(3))).shape
     (3,)
     """
-    return log_true_label_probability(model.predict_proba(data.X)[:, 1], data.y.to_numpy())
+    data = check_dataset(data, func="loss_attack_scores")
+    return log_true_label_probability(positive_scores(model, data, func="loss_attack_scores"),
+                                      data.y.to_numpy())
 
 
 def _logit_confidence(model, data: Dataset) -> np.ndarray:
@@ -170,8 +172,8 @@ def tpr_at_fpr(member_scores, nonmember_scores, fpr: float) -> float:
     func = "tpr_at_fpr"
     members = _scores(member_scores, "member_scores", func)
     others = _scores(nonmember_scores, "nonmember_scores", func)
-    if not (isinstance(fpr, (int, float)) and 0 < fpr < 1):
-        raise ValueError(_BAD_FPR.format(func=func, value=fpr))
+    fpr = check_interval(fpr, param="fpr", func=func, low=0, high=1, low_open=True,
+                         high_open=True, example=0.01)
     labels = np.r_[np.ones(len(members)), np.zeros(len(others))]
     fprs, tprs, _ = roc_curve(labels, np.r_[members, others])
     return float(tprs[fprs <= fpr + 1e-12].max())
@@ -240,8 +242,9 @@ def empirical_epsilon(
     members = _scores(member_scores, "member_scores", func)
     others = _scores(nonmember_scores, "nonmember_scores", func)
     delta = check_delta(delta, func="empirical_epsilon")
-    if not (isinstance(confidence, float) and 0 < confidence < 1):
-        raise ValueError(_BAD_CONFIDENCE.format(func=func, value=confidence))
+    confidence = check_interval(confidence, param="confidence", func=func, low=0, high=1,
+                                low_open=True, high_open=True, example=0.95)
+    random_state = seed_of(random_state, func=func)
     # a stream of its own, so the split cannot line up with anything else seeded alike
     rng = np.random.default_rng([random_state, 0x5EED])
     m_split = rng.random(len(members)) < 0.5
@@ -282,6 +285,7 @@ def attack_metrics(member_scores, nonmember_scores, *, delta: float = 0.0,
     """
     members = _scores(member_scores, "member_scores", "attack_metrics")
     others = _scores(nonmember_scores, "nonmember_scores", "attack_metrics")
+    random_state = seed_of(random_state, func="attack_metrics")
     labels = np.r_[np.ones(len(members)), np.zeros(len(others))]
     return {
         "attack_auc": float(roc_auc_score(labels, np.r_[members, others])),
@@ -323,18 +327,19 @@ class AuditResult:
     settings: dict[str, Any]
 
 
-def _fit_audit_model(kind: str, data: Dataset, epsilon: float, delta: float, seed: int, domain):
+def _fit_audit_model(kind: str, data: Dataset, epsilon: float, delta: float, random_state: int,
+                     domain):
     if kind == OVERFIT_KIND:
         model = Pipeline([
             ("preprocess", make_preprocessor(data)),
             ("classifier", RandomForestClassifier(n_estimators=50, min_samples_leaf=1,
-                                                  random_state=seed, n_jobs=1)),
+                                                  random_state=random_state, n_jobs=1)),
         ])
         return model.fit(data.X, data.y)
     if kind in BASELINE_KINDS:
-        return fit_model(kind, data, random_state=seed)
+        return fit_model(kind, data, random_state=random_state)
     plan = plan_private_model(kind, data, epsilon=epsilon, delta=delta, domain=domain,
-                              random_state=seed)
+                              random_state=random_state)
     return _fit(plan, data)
 
 
@@ -348,7 +353,8 @@ def _audit_job(kind, epsilon, members, others, references, test, delta, random_s
         target = _fit_audit_model(kind, members, epsilon, delta, random_state, domain)
         scores = {"loss": (loss_attack_scores(target, members), loss_attack_scores(target, others))}
         conf_in, conf_out = _logit_confidence(target, members), _logit_confidence(target, others)
-        test_auc = float(roc_auc_score(test.y, target.predict_proba(test.X)[:, 1]))
+        test_auc = float(roc_auc_score(
+            test.y, positive_scores(target, test, func="membership_inference_audit")))
         del target
         ref_in, ref_out = [], []
         for i, ref in enumerate(references):  # one reference model in memory at a time
@@ -362,7 +368,7 @@ def _audit_job(kind, epsilon, members, others, references, test, delta, random_s
         spread = max(float(np.sqrt(np.mean(variances))), 1e-3)
         scores["calibrated"] = ((conf_in - ref_in.mean(axis=0)) / spread,
                                 (conf_out - ref_out.mean(axis=0)) / spread)
-    model_delta = delta if kind in PRIVATE_MODEL_KINDS else 0.0
+    model_delta = delta if kind in PRIVATE_MODELS else 0.0
     rows, curves = [], {}
     for attack, (inside, outside) in scores.items():
         metrics = attack_metrics(inside, outside, delta=model_delta, random_state=random_state)
@@ -415,7 +421,7 @@ def _run_audit(train, reference, test, models, epsilons, delta, n_reference, ran
     halves = [rng.random(len(reference)) < 0.5 for _ in range(n_reference)]
     references = [_subset(reference, h, f"audit-reference-{i}") for i, h in enumerate(halves)]
     jobs = [(kind, epsilon) for kind in models
-            for epsilon in (epsilons if kind in PRIVATE_MODEL_KINDS else (math.inf,))]
+            for epsilon in (epsilons if kind in PRIVATE_MODELS else (math.inf,))]
     rows, curves = [], {}
     with Parallel(n_jobs=n_jobs, return_as="generator") as parallel:
         results = parallel(
@@ -482,7 +488,10 @@ def membership_inference_audit(
     domain : PublicDomain or dict, optional
         Public bounds for the DP models (Adult's by default for Adult; for
         other data, derived from it with a PrivacyLeakWarning).
-    random_state : int
+    random_state : None, int, numpy Generator or RandomState
+        Seeds the member split, the reference halves and every model (None,
+        a Generator or a RandomState give a seed drawn from them, recorded in
+        ``settings``).
     n_jobs : int or None
         Worker processes (joblib); the result does not depend on it.
     max_rows : int or None
@@ -512,16 +521,20 @@ def membership_inference_audit(
     >>> audit.table["attack"].tolist()  # doctest: +SKIP
     ['loss', 'calibrated']
     """
-    train = check_dataset(train, "membership_inference_audit", "train")
-    reference = check_dataset(reference, "membership_inference_audit", "reference")
-    test = reference if test is None else check_dataset(test, "membership_inference_audit", "test")
+    func = "membership_inference_audit"
+    train = check_dataset(train, func=func, param="train")
+    reference = check_dataset(reference, func=func, param="reference")
+    test = reference if test is None else check_dataset(test, func=func, param="test")
     models = [models] if isinstance(models, str) else list(models)
-    bad = [m for m in models if m not in AUDIT_MODELS]
-    if bad or not models:
-        raise ValueError(_BAD_MODELS.format(value=models, bad=bad, choices=list(AUDIT_MODELS)))
-    epsilons = [check_epsilon(e, "epsilons", "membership_inference_audit") for e in epsilons]
-    delta = check_delta(delta, func="membership_inference_audit")
-    n_reference = check_positive_int(n_reference, "n_reference", minimum=2, example=4)
+    if not models:
+        raise ValueError(_NO_MODELS.format(value=models, choices=list(AUDIT_MODELS)))
+    for model in models:
+        check_choice(model, AUDIT_MODELS, param="models", func=func)
+    epsilons = [check_epsilon(e, "epsilons", func) for e in epsilons]
+    delta = check_delta(delta, func=func)
+    n_reference = check_interval(n_reference, param="n_reference", func=func, low=2,
+                                 integer=True, example=4)
+    random_state = seed_of(random_state, func=func)
     if len(train) < 200:
         raise ValueError(_TOO_SMALL.format(n=len(train)))
     if max_rows is not None:
@@ -530,7 +543,7 @@ def membership_inference_audit(
         if max_rows < 1000:
             raise ValueError(_BAD_MAX_ROWS.format(value=max_rows))
         max_rows = int(max_rows)
-    if any(m in PRIVATE_MODEL_KINDS for m in models):
+    if any(m in PRIVATE_MODELS for m in models):
         domain = PublicDomain.resolve(train, domain)
     else:
         domain = None
@@ -579,8 +592,8 @@ def plot_attack_roc(result: AuditResult, *, attack: str = "calibrated", models=N
     -------
     matplotlib.figure.Figure
     """
-    if attack not in ATTACKS:
-        raise ValueError(f"plot_attack_roc: attack={attack!r} is not one of {ATTACKS}.")
+    check_choice(attack, ATTACKS, param="attack", func="plot_attack_roc")
+    use_cjk_fallback()  # the models' names may be the user's own
     if ax is None:
         fig, ax = plt.subplots(figsize=(6.5, 4.5))
     else:

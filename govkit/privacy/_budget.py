@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 from dp_accounting import pld, rdp
 
+from govkit._validation import check_choice
 from govkit.exceptions import BudgetExceededError, PrivacyLeakWarning
 
 from ._validation import check_delta, check_epsilon
@@ -62,7 +63,6 @@ NEIGHBOURING_RELATION = "add or remove one record"
 _NEIGHBOURING = dp_accounting.NeighboringRelation.ADD_OR_REMOVE_ONE
 _TOLERANCE = 1e-9
 
-_BAD_ACCOUNTANT = "accountant={value!r} is not one of {choices}; pass accountant='pld' (tightest) or 'rdp'."
 _BAD_EVENT = (
     "{func}: event must be a dp_accounting.DpEvent describing the mechanism, got {kind}; e.g. "
     "dp_accounting.LaplaceDpEvent(noise_multiplier=1 / epsilon)."
@@ -134,14 +134,13 @@ def make_accountant(accountant: str = "pld", *, epsilon: float = 1.0) -> dp_acco
     >>> type(make_accountant("rdp")).__name__
     'RdpAccountant'
     """
+    check_choice(accountant, ACCOUNTANTS, param="accountant", func="make_accountant")
     if accountant == "pld":
         return pld.PLDAccountant(
             neighboring_relation=_NEIGHBOURING,
             value_discretization_interval=pld_discretization(epsilon),
         )
-    if accountant == "rdp":
-        return rdp.RdpAccountant(neighboring_relation=_NEIGHBOURING)
-    raise ValueError(_BAD_ACCOUNTANT.format(value=accountant, choices=ACCOUNTANTS))
+    return rdp.RdpAccountant(neighboring_relation=_NEIGHBOURING)
 
 
 _EPSILON_CACHE: dict[tuple[str, float, str], float] = {}
@@ -381,8 +380,7 @@ class PrivacyBudget:
     ) -> None:
         self.epsilon = check_epsilon(epsilon, "epsilon", "PrivacyBudget")
         self.delta = check_delta(delta, "delta", "PrivacyBudget")
-        if accountant not in ACCOUNTANTS:
-            raise ValueError(_BAD_ACCOUNTANT.format(value=accountant, choices=ACCOUNTANTS))
+        check_choice(accountant, ACCOUNTANTS, param="accountant", func="PrivacyBudget")
         self.accountant = accountant
         self.name = str(name)
         self._accountant = make_accountant(accountant, epsilon=self.epsilon)

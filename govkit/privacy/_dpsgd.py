@@ -43,18 +43,19 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
+from govkit._validation import check_choice
 from govkit.workspace import cached
 
 from ._budget import (
     ACCOUNTANTS,
-        PrivacyBudget,
+    PrivacyBudget,
     epsilon_of,
     make_accountant,
     pld_discretization,
     quiet_absl,
     warn_if_delta_large,
 )
-from ._validation import check_epsilon
+from ._validation import check_epsilon, seed_of
 
 __all__ = ["DPSGDClassifier", "calibrate_noise_multiplier", "dpsgd_event"]
 
@@ -85,7 +86,6 @@ _NOT_LABELS = (
     "DPSGDClassifier.fit: Unknown label type: y looks {kind}, not like class labels. DP-SGD "
     "here trains binary classifiers; pass two class labels (e.g. 0/1)."
 )
-_BAD_ACCOUNTANT = "DPSGDClassifier: accountant={value!r} is not one of {choices}."
 
 # Gaussian noise and dp-accounting set the usable ranges below; each message says why.
 MIN_DELTA = 1e-12
@@ -303,9 +303,10 @@ class DPSGDClassifier(ClassifierMixin, BaseEstimator):
         Weight decay (independent of the data, so free).
     accountant : {"pld", "rdp"}
         dp-accounting accountant for ``epsilon_`` and the calibration.
-    random_state : int, RandomState or None
+    random_state : None, int, numpy Generator or RandomState
         Seeds initialisation, batch sampling and the noise (DP-SGD's noise is
         numpy's Gaussian; OpenDP's hardened samplers are for the statistics).
+        A Generator gives a seed drawn from it.
 
     Attributes
     ----------
@@ -424,8 +425,7 @@ class DPSGDClassifier(ClassifierMixin, BaseEstimator):
             isinstance(hidden, bool) or not isinstance(hidden, numbers.Integral) or hidden < 1
         ):
             raise ValueError(_BAD_HIDDEN.format(value=hidden))
-        if self.accountant not in ACCOUNTANTS:
-            raise ValueError(_BAD_ACCOUNTANT.format(value=self.accountant, choices=ACCOUNTANTS))
+        check_choice(self.accountant, ACCOUNTANTS, param="accountant", func="DPSGDClassifier")
 
     def _privacy_plan(self, n: int) -> tuple[float, int, float]:
         """Sampling probability, steps and noise multiplier (calibrated if needed)."""
@@ -575,7 +575,10 @@ class DPSGDClassifier(ClassifierMixin, BaseEstimator):
             budget.check(event, operation="DP-SGD training")  # before any randomness
         warn_if_delta_large(delta, n, "DPSGDClassifier.fit")
 
-        rng = check_random_state(self.random_state)
+        random_state = self.random_state
+        if not isinstance(random_state, np.random.RandomState):  # used as is, as scikit-learn does
+            random_state = seed_of(random_state, func="DPSGDClassifier.fit", keep_none=True)
+        rng = check_random_state(random_state)
         params = self._init_params(n_features, rng)
         velocity = {k: np.zeros_like(v) for k, v in params.items()}
         target = y_index.astype(np.float64)

@@ -23,7 +23,9 @@ from __future__ import annotations
 import dp_accounting
 from interpret.utils._privacy import calc_gdp_noise_multi
 
-from ._validation import check_delta, check_epsilon, check_positive_int
+from govkit._validation import check_interval
+
+from ._validation import check_delta, check_epsilon
 
 __all__ = ["EBM_MAX_ROUNDS", "EBM_BIN_BUDGET_FRACTION", "dp_ebm_event"]
 
@@ -75,7 +77,8 @@ def dp_ebm_event(
     >>> epsilon_of(event, 1e-6) <= 1.0     # tight composition of the two phases
     True
     """
-    n_features = check_positive_int(n_features, "n_features", example=14)
+    n_features = check_interval(n_features, param="n_features", func="dp_ebm_event", low=1,
+                                integer=True, example=14)
     epsilon = check_epsilon(epsilon, func="dp_ebm_event")
     delta = check_delta(delta, func="dp_ebm_event")
     if delta == 0:

@@ -24,6 +24,9 @@ import numpy as np
 import opendp.prelude as dp
 from scipy import stats
 
+from govkit._fonts import use_cjk_fallback
+from govkit._validation import check_choice, check_interval
+
 from ._validation import check_delta, check_epsilon
 
 dp.enable_features("contrib")
@@ -45,8 +48,6 @@ _BAD_SENSITIVITY = (
     "sensitivity={value!r} must be a finite number > 0: the most one person's record can change "
     "the query's answer (1 for a count, max(|lower|, |upper|) for a clamped sum)."
 )
-_BAD_MECHANISM = "mechanism={value!r} is not one of {choices}; pass 'laplace' or 'gaussian'."
-_BAD_METHOD = "method={value!r} is not one of {choices}; pass 'analytic' (tighter) or 'classic'."
 _CLASSIC_EPSILON = (
     "method='classic': the classic Gaussian bound sigma = Δ·sqrt(2 ln(1.25/δ))/ε is proven only "
     "for epsilon < 1, got epsilon={epsilon}. Use method='analytic', which is exact for every "
@@ -57,7 +58,6 @@ _GAUSSIAN_DELTA = (
     "pass e.g. delta=1e-6, or use mechanism='laplace'."
 )
 _BAD_SCALE = "scale={value!r} must be a finite number > 0 (the noise's Laplace b or Gaussian sigma)."
-_BAD_SIZE = "size={value!r} must be a whole number between 1 and {maximum:,}."
 
 
 def _check_sensitivity(value) -> float:
@@ -69,10 +69,8 @@ def _check_sensitivity(value) -> float:
     return value
 
 
-def _check_mechanism(mechanism: str) -> str:
-    if mechanism not in MECHANISMS:
-        raise ValueError(_BAD_MECHANISM.format(value=mechanism, choices=MECHANISMS))
-    return mechanism
+def _check_mechanism(mechanism: str, func: str) -> str:
+    return check_choice(mechanism, MECHANISMS, param="mechanism", func=func)
 
 
 def laplace_scale(sensitivity: float, epsilon: float) -> float:
@@ -118,6 +116,7 @@ def gaussian_sigma(
     >>> round(classic, 2), round(analytic, 2)
     (9.69, 7.03)
     """
+    check_choice(method, GAUSSIAN_METHODS, param="method", func="gaussian_sigma")
     sensitivity = _check_sensitivity(sensitivity)
     epsilon = check_epsilon(epsilon, func="gaussian_sigma")
     delta = check_delta(delta, func="gaussian_sigma")
@@ -127,9 +126,7 @@ def gaussian_sigma(
         if epsilon >= 1:
             raise ValueError(_CLASSIC_EPSILON.format(epsilon=epsilon))
         return sensitivity * math.sqrt(2 * math.log(1.25 / delta)) / epsilon
-    if method == "analytic":
-        return sensitivity * float(dp_accounting.get_sigma_gaussian(epsilon, delta))
-    raise ValueError(_BAD_METHOD.format(value=method, choices=GAUSSIAN_METHODS))
+    return sensitivity * float(dp_accounting.get_sigma_gaussian(epsilon, delta))
 
 
 def _check_scale(scale) -> float:
@@ -166,10 +163,10 @@ def noise_samples(mechanism: str, scale: float, size: int) -> np.ndarray:
     >>> bool(abs(np.mean(np.abs(draws)) - 2.0) < 0.3)     # E|Laplace(b)| = b
     True
     """
-    _check_mechanism(mechanism)
+    _check_mechanism(mechanism, "noise_samples")
     scale = _check_scale(scale)
-    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or not 1 <= size <= MAX_SAMPLES:
-        raise ValueError(_BAD_SIZE.format(value=size, maximum=MAX_SAMPLES))
+    size = check_interval(size, param="size", func="noise_samples", low=1, high=MAX_SAMPLES,
+                          integer=True, example=2000)
     domain = dp.vector_domain(dp.atom_domain(T=float, nan=False))
     if mechanism == "laplace":
         measurement = dp.m.make_laplace(domain, dp.l1_distance(T=float), scale=scale)
@@ -187,7 +184,7 @@ def noise_density(mechanism: str, scale: float, x) -> np.ndarray:
     >>> float(noise_density("laplace", 2.0, 0.0))      # 1 / (2b)
     0.25
     """
-    _check_mechanism(mechanism)
+    _check_mechanism(mechanism, "noise_density")
     scale = _check_scale(scale)
     x = np.asarray(x, dtype=float)
     if mechanism == "laplace":
@@ -197,7 +194,7 @@ def noise_density(mechanism: str, scale: float, x) -> np.ndarray:
 
 def noise_quantile(mechanism: str, scale: float, confidence: float = 0.95) -> float:
     """Half-width ``h`` with P(|noise| <= h) = confidence."""
-    _check_mechanism(mechanism)
+    _check_mechanism(mechanism, "noise_quantile")
     distribution = stats.laplace(scale=scale) if mechanism == "laplace" else stats.norm(scale=scale)
     return float(distribution.ppf(0.5 + confidence / 2))
 
@@ -226,8 +223,9 @@ def plot_noise(mechanism: str, scale: float, samples=None, *, ax=None, label: st
     >>> figure.axes[0].get_xlabel()
     'noise added to the true answer'
     """
-    _check_mechanism(mechanism)
+    _check_mechanism(mechanism, "plot_noise")
     scale = _check_scale(scale)
+    use_cjk_fallback()  # the label may be the user's own text
     if ax is None:
         fig, ax = plt.subplots(figsize=(6, 3.2))
     else:

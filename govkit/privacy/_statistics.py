@@ -24,7 +24,8 @@ import numpy as np
 import opendp.prelude as dp
 import pandas as pd
 
-from govkit.datasets import Dataset
+from govkit._validation import check_choice
+from govkit.datasets import Dataset, as_frame
 from govkit.exceptions import PrivacyLeakWarning
 
 from ._budget import Charge, PrivacyBudget, warn_if_delta_large
@@ -37,10 +38,6 @@ dp.enable_features("contrib")
 
 __all__ = ["DPRelease", "dp_count", "dp_histogram", "dp_mean", "dp_sum"]
 
-_NOT_DATA = (
-    "{func}: data must be a pandas DataFrame or a govkit Dataset, got {kind}; pass e.g. "
-    "load_adult().frame or the Dataset itself."
-)
 _NO_COLUMN = "{func}: column {column!r} is not in the data; available columns: {available}."
 _NOT_NUMERIC = (
     "{func}: column {column!r} has dtype {dtype}; a DP {what} needs numbers. Use dp_histogram "
@@ -55,7 +52,6 @@ _FILL_OUTSIDE = (
     "{func}: fill_value={value!r} lies outside bounds {bounds}; pick a value inside the public "
     "range."
 )
-_BAD_MECHANISM = "{func}: mechanism={value!r} is not one of {choices}; pass 'laplace' or 'gaussian'."
 _NEEDS_DELTA = (
     "{func}: mechanism='gaussian' needs delta > 0 (got delta={value!r}); pass e.g. delta=1e-6, "
     "or use mechanism='laplace' (pure epsilon-DP)."
@@ -150,14 +146,6 @@ class DPRelease:
 
 
 # -- argument handling -----------------------------------------------------------
-def _frame(data, func: str) -> tuple[pd.DataFrame, Dataset | None]:
-    if isinstance(data, Dataset):
-        return data.frame, data
-    if isinstance(data, pd.DataFrame):
-        return data, None
-    raise TypeError(_NOT_DATA.format(func=func, kind=type(data).__name__))
-
-
 def _column(frame: pd.DataFrame, column: str, func: str) -> pd.Series:
     if column not in frame.columns:
         raise ValueError(
@@ -174,8 +162,7 @@ def _budget(budget, func: str) -> PrivacyBudget:
 
 def _privacy_args(func: str, epsilon, mechanism: str, delta) -> tuple[float, float]:
     epsilon = check_epsilon(epsilon, func=func)
-    if mechanism not in MECHANISMS:
-        raise ValueError(_BAD_MECHANISM.format(func=func, value=mechanism, choices=MECHANISMS))
+    check_choice(mechanism, MECHANISMS, param="mechanism", func=func)
     if mechanism == "laplace":
         if delta not in (None, 0, 0.0):
             raise ValueError(_LAPLACE_DELTA.format(func=func, value=delta))
@@ -205,8 +192,9 @@ def _bounds(func, frame, dataset, column, values, bounds, domain) -> tuple[tuple
     public = _public_domain(dataset, domain)
     if public is not None and column in public.numeric:
         return public.numeric[column], False
+    # the caller of dp_sum / dp_mean (through _clamped_column)
     warnings.warn(_BOUNDS_FROM_DATA.format(func=func, column=column), PrivacyLeakWarning,
-                  stacklevel=3)
+                  stacklevel=4)
     finite = values[np.isfinite(values)]
     lower, upper = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
     return ((lower, upper) if lower < upper else (lower, lower + 1.0)), True
@@ -336,7 +324,7 @@ def dp_count(
     (2.0, True)
     """
     func = "dp_count"
-    frame, _ = _frame(data, func)
+    frame, _ = as_frame(data, func=func)
     budget = _budget(budget, func)
     epsilon, delta = _privacy_args(func, epsilon, mechanism, delta)
     query = _count_query()
@@ -406,13 +394,8 @@ def dp_sum(
     (99, 198)
     """
     func = "dp_sum"
-    frame, dataset = _frame(data, func)
-    budget = _budget(budget, func)
-    epsilon, delta = _privacy_args(func, epsilon, mechanism, delta)
-    known = check_bounds(bounds) if bounds is not None else None
-    values = _numeric_values(func, frame, column, fill_value, known, "sum")
-    bounds, derived = _bounds(func, frame, dataset, column, values, bounds, domain)
-    _check_fill(func, fill_value, bounds)
+    frame, budget, epsilon, delta, values, bounds, derived = _clamped_column(
+        func, data, column, budget, epsilon, mechanism, delta, bounds, domain, fill_value, "sum")
     query = _sum_query(bounds, fill_value)
     sensitivity = float(query.map(1))
     scale = _scale(mechanism, sensitivity, epsilon, delta)
@@ -428,24 +411,27 @@ def dp_sum(
     return release
 
 
-def _check_fill(func, fill_value, bounds):
+def _clamped_column(func, data, column, budget, epsilon, mechanism, delta, bounds, domain,
+                    fill_value, what):
+    """The checks and data of a clamped numeric query (a sum, a mean), in the order they matter.
+
+    Returns ``(frame, budget, epsilon, delta, values, bounds, bounds_from_data)``.
+    """
+    frame, dataset = as_frame(data, func=func)
+    budget = _budget(budget, func)
+    epsilon, delta = _privacy_args(func, epsilon, mechanism, delta)
+    known = check_bounds(bounds) if bounds is not None else None
+    values = _numeric_values(func, frame, column, fill_value, known, what)
+    bounds, derived = _bounds(func, frame, dataset, column, values, bounds, domain)
     if fill_value is not None and not (bounds[0] <= float(fill_value) <= bounds[1]):
         raise ValueError(_FILL_OUTSIDE.format(func=func, value=fill_value, bounds=bounds))
+    return frame, budget, epsilon, delta, values, bounds, derived
 
 
-def dp_mean(
-    data,
-    column: str,
-    *,
-    budget: PrivacyBudget,
-    epsilon: float,
-    bounds: tuple[float, float] | None = None,
-    domain: PublicDomain | None = None,
-    mechanism: str = "laplace",
-    delta: float | None = None,
-    fill_value: float | None = None,
-    ledger=None,
-) -> DPRelease:
+def dp_mean(data, column: str, *, budget: PrivacyBudget, epsilon: float,
+            bounds: tuple[float, float] | None = None, domain: PublicDomain | None = None,
+            mechanism: str = "laplace", delta: float | None = None,
+            fill_value: float | None = None, ledger=None) -> DPRelease:
     """Differentially private mean: a noisy clamped sum over a noisy count.
 
     Half of ``epsilon`` (and of ``delta``) goes to each; the accountant
@@ -467,13 +453,8 @@ def dp_mean(
     ((17.0, 90.0), True)
     """
     func = "dp_mean"
-    frame, dataset = _frame(data, func)
-    budget = _budget(budget, func)
-    epsilon, delta = _privacy_args(func, epsilon, mechanism, delta)
-    known = check_bounds(bounds) if bounds is not None else None
-    values = _numeric_values(func, frame, column, fill_value, known, "mean")
-    bounds, derived = _bounds(func, frame, dataset, column, values, bounds, domain)
-    _check_fill(func, fill_value, bounds)
+    frame, budget, epsilon, delta, values, bounds, derived = _clamped_column(
+        func, data, column, budget, epsilon, mechanism, delta, bounds, domain, fill_value, "mean")
     sum_query = _sum_query(bounds, fill_value)
     count_query = _count_query()
     sum_sensitivity = float(sum_query.map(1))
@@ -554,7 +535,7 @@ def dp_histogram(
     ['Female', 'Male', 'missing', 'other']
     """
     func = "dp_histogram"
-    frame, dataset = _frame(data, func)
+    frame, dataset = as_frame(data, func=func)
     budget = _budget(budget, func)
     epsilon, delta = _privacy_args(func, epsilon, mechanism, delta)
     series = _column(frame, column, func)

@@ -29,14 +29,16 @@ from joblib import Parallel, delayed
 from sklearn.metrics import accuracy_score, roc_auc_score
 from threadpoolctl import threadpool_limits
 
-from govkit.datasets import Dataset
-from govkit.models import MODEL_KINDS, fit_model
+from govkit._fonts import use_cjk_fallback
+from govkit._validation import check_choice, check_interval
+from govkit.datasets import Dataset, check_dataset
+from govkit.models import MODEL_KINDS, fit_model, positive_scores
 from govkit.workspace import cached
 
 from ._audit import log_true_label_probability, tpr_at_fpr
 from ._domain import PublicDomain
-from ._training import DEFAULT_DELTA, PRIVATE_MODEL_KINDS, RECIPE, _fit, plan_private_model
-from ._validation import check_dataset, check_delta, check_epsilon
+from ._training import DEFAULT_DELTA, PRIVATE_MODELS, RECIPE, _fit, plan_private_model
+from ._validation import check_delta, check_epsilon
 
 __all__ = ["SWEEP_COLUMNS", "plot_privacy_utility", "privacy_utility_sweep", "sweep_summary"]
 
@@ -45,9 +47,10 @@ SWEEP_COLUMNS = (
     "attack_auc", "attack_tpr_at_1%_fpr", "epsilon_spent", "noise_multiplier",
 )
 _CHUNK = 4
-_BAD_MODELS = "privacy_utility_sweep: models={value!r} contains {bad}; choose from {choices}."
-_BAD_BASELINES = "privacy_utility_sweep: baselines={value!r} contains {bad}; choose from {choices}."
-_BAD_SEEDS = "privacy_utility_sweep: seeds={value!r} must be a non-empty list of ints, e.g. (0, 1, 2)."
+_BAD_SEEDS = (
+    "privacy_utility_sweep: seeds={value!r} must be a non-empty list of whole numbers >= 0 (one "
+    "random_state per training), e.g. seeds=(0, 1, 2)."
+)
 _NO_EPSILONS = "privacy_utility_sweep: epsilons={value!r} must be a non-empty list, e.g. (0.3, 1, 3)."
 _DIFFERENT_ROLES = (
     "privacy_utility_sweep: train and test must have the same target and protected columns; "
@@ -60,13 +63,14 @@ def _safe_auc(y, score) -> float:
     return float(roc_auc_score(y, score)) if len(np.unique(y)) == 2 else float("nan")
 
 
-def group_metrics(y_true, y_pred, y_score, groups, attribute: str) -> list[dict]:
+def group_metrics(y_true, y_pred, y_score, groups, protected: str) -> list[dict]:
     """Per-group size, accuracy, true-positive rate and AUC (what MetricFrame.by_group gives).
 
     fairlearn's ``MetricFrame`` computes the same numbers (a test checks it),
     but it stacks every element in Python and takes about 0.5 s per
     attribute on Adult's test split, which the 47-model sweep cannot afford;
-    a pandas groupby takes milliseconds.
+    a pandas groupby takes milliseconds. ``protected`` names the column the
+    groups come from (the table's ``attribute`` column).
 
     Examples
     --------
@@ -84,7 +88,7 @@ def group_metrics(y_true, y_pred, y_score, groups, attribute: str) -> list[dict]
     for group, part in frame.groupby("group", sort=True):
         positives = part["y"] == 1
         rows.append({
-            "attribute": attribute, "group": str(group), "n": len(part),
+            "attribute": protected, "group": str(group), "n": len(part),
             "accuracy": float((part["y"] == part["pred"]).mean()),
             "tpr": float((part.loc[positives, "pred"] == 1).mean()) if positives.any() else float("nan"),
             "auc": _safe_auc(part["y"], part["score"]),
@@ -101,16 +105,17 @@ def _attack_members(train: Dataset, size: int) -> Dataset:
                          categorical=train.categorical)
 
 
-def _rows(model_name, epsilon, seed, model, train, test, extra) -> list[dict]:
-    proba = model.predict_proba(test.X)[:, 1]
+def _rows(model_name, epsilon, random_state, model, train, test, extra) -> list[dict]:
+    proba = positive_scores(model, test, func="privacy_utility_sweep")
     y = test.y.to_numpy()
     predicted = (proba >= 0.5).astype(int)
     members_sample = _attack_members(train, len(test))
-    members = log_true_label_probability(model.predict_proba(members_sample.X)[:, 1],
-                                         members_sample.y.to_numpy())
+    members = log_true_label_probability(
+        positive_scores(model, members_sample, func="privacy_utility_sweep"),
+        members_sample.y.to_numpy())
     others = log_true_label_probability(proba, y)
     labels = np.r_[np.ones(len(members)), np.zeros(len(others))]
-    base = {"model": model_name, "epsilon": epsilon, "seed": seed, **extra}
+    base = {"model": model_name, "epsilon": epsilon, "seed": random_state, **extra}
     rows = [{
         **base, "attribute": "overall", "group": "all", "n": len(y),
         "accuracy": float(accuracy_score(y, predicted)),
@@ -119,36 +124,36 @@ def _rows(model_name, epsilon, seed, model, train, test, extra) -> list[dict]:
         "attack_auc": float(roc_auc_score(labels, np.r_[members, others])),
         "attack_tpr_at_1%_fpr": tpr_at_fpr(members, others, 0.01),
     }]
-    for attribute in test.protected:
+    for protected in test.protected:
         rows += [{**base, **row, "attack_auc": float("nan"), "attack_tpr_at_1%_fpr": float("nan")}
-                 for row in group_metrics(y, predicted, proba, test.frame[attribute], attribute)]
+                 for row in group_metrics(y, predicted, proba, test.frame[protected], protected)]
     return rows
 
 
-def _sweep_job(kind, epsilon, seed, train, test, delta, domain) -> list[dict]:
+def _sweep_job(kind, epsilon, random_state, train, test, delta, domain) -> list[dict]:
     # One thread per worker: the workers are the parallelism, and OpenMP or
     # BLAS threads competing with them (or with other programs) only slow down.
     with threadpool_limits(limits=1):
-        return _sweep_job_body(kind, epsilon, seed, train, test, delta, domain)
+        return _sweep_job_body(kind, epsilon, random_state, train, test, delta, domain)
 
 
-def _sweep_job_body(kind, epsilon, seed, train, test, delta, domain) -> list[dict]:
+def _sweep_job_body(kind, epsilon, random_state, train, test, delta, domain) -> list[dict]:
     if kind in MODEL_KINDS:
-        model = fit_model(kind, train, random_state=seed)
+        model = fit_model(kind, train, random_state=random_state)
         extra = {"epsilon_spent": math.inf, "noise_multiplier": 0.0}
     else:
         plan = plan_private_model(kind, train, epsilon=epsilon, delta=delta, domain=domain,
-                                  random_state=seed)
+                                  random_state=random_state)
         model = _fit(plan, train)
         sigma = plan.details.get("noise_multiplier", plan.details.get("noise_multiplier_boosting"))
         extra = {"epsilon_spent": plan.epsilon, "noise_multiplier": float(sigma)}
-    return _rows(kind, epsilon, seed, model, train, test, extra)
+    return _rows(kind, epsilon, random_state, model, train, test, extra)
 
 
 def _sweep_chunk(chunk, train, test, delta, domain) -> tuple[list[dict], int]:
     rows = []
-    for kind, epsilon, seed in chunk:
-        rows += _sweep_job(kind, epsilon, seed, train, test, delta, domain)
+    for kind, epsilon, random_state in chunk:
+        rows += _sweep_job(kind, epsilon, random_state, train, test, delta, domain)
     return rows, len(chunk)
 
 
@@ -159,7 +164,7 @@ def _calibrate_job(kind, epsilon, train, delta, domain) -> None:
 
 
 def _run_sweep(train, test, models, baselines, epsilons, seeds, delta, progress, n_jobs, domain):
-    # Logistic regression (lbfgs) does not depend on the seed: fit it once.
+    # Logistic regression (lbfgs) does not depend on its random_state: fit it once.
     deterministic = {"logistic_regression"}
     jobs = [(b, math.inf, s) for b in baselines for s in (seeds[:1] if b in deterministic else seeds)]
     jobs += [(m, e, s) for m in models for e in epsilons for s in seeds]
@@ -196,7 +201,7 @@ def privacy_utility_sweep(
     *,
     epsilons: Sequence[float] = (0.1, 0.3, 1, 3, 10),
     seeds: Sequence[int] = (0, 1, 2),
-    models: Sequence[str] = PRIVATE_MODEL_KINDS,
+    models: Sequence[str] = PRIVATE_MODELS,
     baselines: Sequence[str] = MODEL_KINDS,
     delta: float = DEFAULT_DELTA,
     domain: PublicDomain | dict | None = None,
@@ -212,10 +217,12 @@ def privacy_utility_sweep(
         Train on ``train``, score on ``test`` (Adult: the official split).
     epsilons : list of float
     seeds : list of int
-        Every (model, epsilon) is trained once per seed: the spread is the
-        noise's (and the sampling's) effect.
+        The ``random_state`` of each training (whole numbers >= 0): every
+        (model, epsilon) is trained once per seed, and the spread is the
+        noise's (and the sampling's) effect. The table's ``seed`` column
+        holds it.
     models : list of str
-        DP model kinds (:data:`PRIVATE_MODEL_KINDS`).
+        DP model kinds (:data:`PRIVATE_MODELS`).
     baselines : list of str
         Non-private kinds from :mod:`govkit.models` (epsilon = inf).
     delta : float
@@ -246,27 +253,25 @@ def privacy_utility_sweep(
     >>> sorted(sweep["model"].unique())  # doctest: +SKIP
     ['dp_ebm', 'dp_sgd_logistic', 'dp_sgd_mlp', 'gradient_boosting', 'logistic_regression']
     """
-    train = check_dataset(train, "privacy_utility_sweep", "train")
-    test = check_dataset(test, "privacy_utility_sweep", "test")
+    func = "privacy_utility_sweep"
+    train = check_dataset(train, func=func, param="train")
+    test = check_dataset(test, func=func, param="test")
     if (train.target, train.protected) != (test.target, test.protected):
         raise ValueError(_DIFFERENT_ROLES.format(a=train.target, b=test.target,
                                                  pa=list(train.protected), pb=list(test.protected)))
     models = [models] if isinstance(models, str) else list(models)
     baselines = [baselines] if isinstance(baselines, str) else list(baselines)
-    bad = [m for m in models if m not in PRIVATE_MODEL_KINDS]
-    if bad:
-        raise ValueError(_BAD_MODELS.format(value=models, bad=bad, choices=list(PRIVATE_MODEL_KINDS)))
-    bad = [b for b in baselines if b not in MODEL_KINDS]
-    if bad:
-        raise ValueError(_BAD_BASELINES.format(value=baselines, bad=bad, choices=list(MODEL_KINDS)))
+    for model in models:
+        check_choice(model, PRIVATE_MODELS, param="models", func=func)
+    for baseline in baselines:
+        check_choice(baseline, MODEL_KINDS, param="baselines", func=func)
     if isinstance(epsilons, (int, float)) or not list(epsilons):
         raise ValueError(_NO_EPSILONS.format(value=epsilons))
     epsilons = [check_epsilon(e, "epsilons", "privacy_utility_sweep") for e in epsilons]
-    if isinstance(seeds, int) or not list(seeds) or not all(
-        isinstance(s, int) and not isinstance(s, bool) for s in seeds
-    ):
+    if isinstance(seeds, (int, np.integer)) or not list(seeds):
         raise ValueError(_BAD_SEEDS.format(value=seeds))
-    seeds = [int(s) for s in seeds]
+    seeds = [check_interval(s, param="seeds", func=func, low=0, integer=True, example="(0, 1, 2)")
+             for s in seeds]
     delta = check_delta(delta, func="privacy_utility_sweep")
     domain = PublicDomain.resolve(train, domain) if models else None
     key = {"train": train.fingerprint, "test": test.fingerprint, "epsilons": epsilons,
@@ -321,9 +326,10 @@ def plot_privacy_utility(sweep: pd.DataFrame, *, metric: str = "auc", ax=None):
     -------
     matplotlib.figure.Figure
     """
-    if metric not in ("accuracy", "auc", "attack_auc"):
-        raise ValueError(f"plot_privacy_utility: metric={metric!r} must be 'accuracy', 'auc' or 'attack_auc'.")
+    check_choice(metric, ("accuracy", "auc", "attack_auc"), param="metric",
+                 func="plot_privacy_utility")
     summary = sweep_summary(sweep).reset_index()
+    use_cjk_fallback()  # the models' names may be the user's own
     if ax is None:
         fig, ax = plt.subplots(figsize=(6.5, 4))
     else:

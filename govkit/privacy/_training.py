@@ -22,7 +22,8 @@ from typing import Any
 from interpret.privacy import DPExplainableBoostingClassifier
 from sklearn.pipeline import Pipeline
 
-from govkit.datasets import Dataset
+from govkit._validation import check_choice
+from govkit.datasets import Dataset, check_dataset
 from govkit.workspace import cached
 
 from ._budget import PrivacyBudget, epsilon_of, warn_if_delta_large
@@ -30,17 +31,19 @@ from ._domain import PublicDomain
 from ._dpsgd import SAMPLING, DPSGDClassifier
 from ._ebm import EBM_BIN_BUDGET_FRACTION, EBM_MAX_ROUNDS, EBM_SAMPLING, dp_ebm_event
 from ._preprocess import DomainClipper, DomainEncoder
-from ._validation import check_dataset, check_delta, check_epsilon
+from ._validation import check_delta, check_epsilon, seed_of
 
 __all__ = [
     "DEFAULT_DELTA",
-    "PRIVATE_MODEL_KINDS",
+    "PRIVATE_MODELS",
     "PrivateModelPlan",
     "fit_private_model",
     "plan_private_model",
 ]
 
-PRIVATE_MODEL_KINDS = ("dp_sgd_logistic", "dp_sgd_mlp", "dp_ebm")
+#: The differentially private models govkit trains (the ``kind`` of
+#: :func:`fit_private_model`); the pipeline's config and the widgets offer these.
+PRIVATE_MODELS = ("dp_sgd_logistic", "dp_sgd_mlp", "dp_ebm")
 DEFAULT_DELTA = 1e-6
 #: DP-SGD settings of the workbook (tuned once on public synthetic data and
 #: fixed: tuning them on the private data would itself leak).
@@ -63,19 +66,11 @@ RECIPE = {
 }
 _SEEDED_WARNING = "Privacy violation: using a fixed random_state"
 
-_BAD_KIND = (
-    "fit_private_model: kind={kind!r} is not one of {kinds}; pass one of them "
-    "(non-private baselines come from govkit.models.fit_model)."
-)
 _NOT_A_BUDGET = (
     "fit_private_model: budget must be a govkit.privacy.PrivacyBudget, got {kind}. Every DP "
     "training draws from an explicit budget: budget = PrivacyBudget(epsilon=3.0, delta=1e-5)."
 )
-_EBM_DELTA = "fit_private_model: kind='dp_ebm' needs delta > 0 (got {delta}); pass e.g. delta=1e-6."
-_BAD_SEED = (
-    "random_state={value!r} must be an int (reproducible: cached, but the noise can be "
-    "replayed by whoever knows the seed) or None (fresh noise: what a real release should use)."
-)
+_EBM_DELTA = "{func}: kind='dp_ebm' needs delta > 0 (got {delta}); pass e.g. delta=1e-6."
 
 
 class PrivateModelPlan:
@@ -111,11 +106,6 @@ class PrivateModelPlan:
                 f"delta={self.delta:g}, {self.mechanism})")
 
 
-def _check_seed(random_state) -> None:
-    if random_state is not None and (isinstance(random_state, bool) or not isinstance(random_state, int)):
-        raise TypeError(_BAD_SEED.format(value=random_state))
-
-
 def plan_private_model(
     kind: str,
     train: Dataset,
@@ -125,6 +115,7 @@ def plan_private_model(
     domain: PublicDomain | dict | None = None,
     random_state: int | None = 0,
     _depth: int = 0,
+    _func: str = "plan_private_model",
 ) -> PrivateModelPlan:
     """Build the unfitted model and its privacy event from the parameters (no data values read).
 
@@ -140,19 +131,19 @@ def plan_private_model(
     >>> plan.kind, plan.epsilon <= 1.0
     ('dp_ebm', True)
     """
-    if kind not in PRIVATE_MODEL_KINDS:
-        raise ValueError(_BAD_KIND.format(kind=kind, kinds=", ".join(PRIVATE_MODEL_KINDS)))
-    train = check_dataset(train, "fit_private_model", "train")
-    epsilon = check_epsilon(epsilon, func="fit_private_model")
-    delta = check_delta(delta, func="fit_private_model")
-    _check_seed(random_state)
+    func = _func
+    check_choice(kind, PRIVATE_MODELS, param="kind", func=func)
+    train = check_dataset(train, func=func, param="train")
+    epsilon = check_epsilon(epsilon, func=func)
+    delta = check_delta(delta, func=func)
+    random_state = seed_of(random_state, func=func, keep_none=True)
     domain = PublicDomain.resolve(train, domain, stacklevel=2 + _depth)
-    domain.covers(train, func="fit_private_model")
+    domain.covers(train, func=func)
     domain = domain.restrict(train.feature_names)
     n = len(train)
     if kind == "dp_ebm":
         if delta == 0:
-            raise ValueError(_EBM_DELTA.format(delta=delta))
+            raise ValueError(_EBM_DELTA.format(func=func, delta=delta))
         clipper = DomainClipper(domain=domain).fit(train.frame.iloc[:0][list(train.feature_names)])
         classifier = DPExplainableBoostingClassifier(
             feature_types=clipper.feature_types(),
@@ -250,11 +241,12 @@ def fit_private_model(
         Public bounds and categories. Default: Adult's public domain for
         Adult; for other data, derived from the data with a
         :class:`~govkit.exceptions.PrivacyLeakWarning`.
-    random_state : int or None
-        An int makes the fit reproducible and cacheable (the workbook's
+    random_state : None, int, numpy Generator or RandomState
+        A seed makes the fit reproducible and cacheable (the workbook's
         choice), at the price that anyone who knows the seed can replay the
-        noise; the ledger records ``noise_seeded``. Use ``None`` for a real
-        release.
+        noise; the ledger records ``noise_seeded``. Use ``None`` (fresh
+        noise, not cached) for a real release. A Generator or RandomState
+        gives a seed drawn from it (recorded like an int).
     ledger : govkit.ledger.Ledger, optional
         Appends a ``privacy/train_private_model`` record.
 
@@ -278,9 +270,10 @@ def fit_private_model(
     """
     if not isinstance(budget, PrivacyBudget):
         raise TypeError(_NOT_A_BUDGET.format(kind=type(budget).__name__))
+    random_state = seed_of(random_state, func="fit_private_model", keep_none=True)
     plan = plan_private_model(
         kind, train, epsilon=epsilon, delta=delta, domain=domain, random_state=random_state,
-        _depth=1,
+        _depth=1, _func="fit_private_model",
     )
     operation = f"fit_private_model({kind})"
     budget.check(plan.event, operation=operation)  # refuse before any fitting

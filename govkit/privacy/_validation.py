@@ -1,6 +1,11 @@
-"""Checks shared by the privacy stage: epsilon, delta, bounds, the data argument.
+"""Checks particular to the privacy stage: epsilon, delta, clamping bounds, seeds.
 
-Every message names the parameter, the value received and the fix.
+Every message names the parameter, the value received and the fix. What every
+stage checks alike comes from govkit's one validation layer: the data argument
+from :func:`govkit.datasets.check_dataset`, choices and plain numbers from
+:mod:`govkit._validation`, whose ``random_state`` contract :func:`seed_of`
+applies. Epsilon and delta keep their own checks: their messages say what the
+numbers mean (smaller epsilon is more private, delta well below 1/n).
 """
 
 from __future__ import annotations
@@ -9,14 +14,13 @@ import math
 import numbers
 from typing import Any
 
-from govkit.datasets import Dataset
+from govkit._validation import as_generator, check_random_state
 
 __all__ = [
     "check_bounds",
-    "check_dataset",
     "check_delta",
     "check_epsilon",
-    "check_positive_int",
+    "seed_of",
 ]
 
 BAD_EPSILON = (
@@ -34,12 +38,6 @@ BAD_BOUNDS = (
     "numbers with lower < upper, taken from domain knowledge (e.g. age (17, 90)), never "
     "from the private data."
 )
-NOT_A_DATASET = (
-    "{func}: {name} must be a govkit Dataset, got {kind}; wrap a frame with "
-    "govkit.datasets.Dataset(frame, target=..., positive_label=...) or load one with "
-    "govkit.datasets.load_adult() / from_csv()."
-)
-BAD_POSITIVE_INT = "{name}={value!r} must be a whole number >= {minimum}; pass e.g. {name}={example}."
 
 
 def _is_number(value: Any) -> bool:
@@ -82,19 +80,17 @@ def check_bounds(value: Any, name: str = "bounds") -> tuple[float, float]:
     return lower, upper
 
 
-def check_dataset(value: Any, func: str, name: str = "data") -> Dataset:
-    """Raise TypeError unless ``value`` is a govkit Dataset."""
-    if not isinstance(value, Dataset):
-        raise TypeError(NOT_A_DATASET.format(func=func, name=name, kind=type(value).__name__))
-    return value
+def seed_of(random_state: Any, *, func: str, keep_none: bool = False) -> int | None:
+    """A valid ``random_state`` (govkit's one contract) as the int seed privacy's code takes.
 
-
-def check_positive_int(value: Any, name: str, minimum: int = 1, example: int = 10) -> int:
-    """Return ``value`` as an int if it is a whole number >= minimum, else raise."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(BAD_POSITIVE_INT.format(name=name, value=value, minimum=minimum,
-                                                example=example))
-    if value < minimum:
-        raise ValueError(BAD_POSITIVE_INT.format(name=name, value=value, minimum=minimum,
-                                                 example=example))
-    return int(value)
+    A whole number (numpy integers too) is kept as an ``int``; a Generator or
+    a RandomState gives a seed drawn from it, so the seed actually used can be
+    cached and recorded. ``None`` means fresh randomness: kept as ``None``
+    when ``keep_none`` (a DP fit with unseeded noise), else a fresh seed.
+    """
+    random_state = check_random_state(random_state, func=func)
+    if random_state is None and keep_none:
+        return None
+    if isinstance(random_state, int):
+        return random_state
+    return int(as_generator(random_state, func=func).integers(2**31 - 1))

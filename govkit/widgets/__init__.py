@@ -1,8 +1,14 @@
-"""ipywidgets panels for every stage: thin shells over pure, tested functions."""
+"""ipywidgets panels for every stage: thin shells over pure, tested functions.
+
+The panels are public (the notebooks call them), and :class:`Panel`, what they
+return. Each panel's pure render function lives beside it in the stage's
+private module (``govkit.widgets._explain.render_person``, ...), where its
+tests import it from.
+"""
 
 from ._accountability import render_tamper, tamper_panel
 from ._anonymization import anonymization_panel, class_size_bars, render_anonymization
-from ._explain import global_panel, person_panel, render_global, render_person
+from ._explain import global_panel, person_panel
 from ._fairness import (
     ThresholdData,
     mitigation_panel,
@@ -11,14 +17,8 @@ from ._fairness import (
     render_threshold,
     threshold_panel,
 )
-from ._panel import Panel, render_items
-from ._privacy import (
-    mechanism_panel,
-    privacy_utility_panel,
-    release_budget_preview,
-    render_privacy_utility,
-    render_release,
-)
+from ._panel import Panel
+from ._privacy import mechanism_panel, privacy_utility_panel
 from ._tour import group_panel, render_groups
 
 __all__ = [
@@ -33,15 +33,9 @@ __all__ = [
     "parse_group_thresholds",
     "person_panel",
     "privacy_utility_panel",
-    "release_budget_preview",
     "render_anonymization",
-    "render_global",
     "render_groups",
-    "render_items",
     "render_mitigation",
-    "render_person",
-    "render_privacy_utility",
-    "render_release",
     "render_tamper",
     "render_threshold",
     "tamper_panel",

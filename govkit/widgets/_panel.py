@@ -59,7 +59,7 @@ def render_items(result: Any) -> list[Any]:
 
     Examples
     --------
-    >>> from govkit.widgets import render_items
+    >>> from govkit.widgets._panel import render_items
     >>> [type(item).__name__ for item in render_items(("**hi**", "<b>hi</b>"))]
     ['Markdown', 'HTML']
     """

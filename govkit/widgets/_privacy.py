@@ -27,9 +27,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from govkit._fonts import use_cjk_fallback
+from govkit._validation import check_choice
 from govkit.datasets import Dataset
 from govkit.privacy import (
-    PRIVATE_MODEL_KINDS,
+    PRIVATE_MODELS,
     DPRelease,
     PrivacyBudget,
     PublicDomain,
@@ -73,7 +75,6 @@ _UNKNOWN_SETTING = (
     "render_privacy_utility: the sweep has no rows for model={model!r} at epsilon={epsilon!r}; "
     "it covers models {models} and epsilons {epsilons}."
 )
-_BAD_QUERY = "query={value!r} is not one of {choices}."
 
 
 def _check_sweep(sweep) -> None:
@@ -100,7 +101,7 @@ def release_budget_preview(
     --------
     >>> from govkit.datasets import load_adult
     >>> from govkit.privacy import PrivacyBudget
-    >>> from govkit.widgets import release_budget_preview
+    >>> from govkit.widgets._privacy import release_budget_preview
     >>> budget = PrivacyBudget(epsilon=3.0, delta=1e-5)
     >>> preview = release_budget_preview(budget, load_adult(), ["dp_ebm"], [1.0])
     >>> spent, left = preview[("dp_ebm", 1.0)]
@@ -164,7 +165,7 @@ def render_privacy_utility(
     Examples
     --------
     >>> import pandas as pd
-    >>> from govkit.widgets import render_privacy_utility
+    >>> from govkit.widgets._privacy import render_privacy_utility
     >>> rows = []
     >>> for model, eps, acc in [("dp_ebm", 1.0, 0.80), ("logistic_regression", float("inf"), 0.85)]:
     ...     rows.append(dict(model=model, epsilon=eps, seed=0, attribute="overall", group="all",
@@ -217,6 +218,7 @@ def render_privacy_utility(
     base_groups = (_group_table(sweep, baseline, math.inf)
                    .drop(index="overall", level="attribute", errors="ignore")
                    if not base.empty else None)
+    use_cjk_fallback()  # the group labels are the data's own values (女, 男, ...)
     fig, (left_ax, right_ax) = plt.subplots(1, 2, figsize=(10, 4.2),
                                             gridspec_kw={"width_ratios": [1.6, 1]})
     labels = [f"{group} (n={int(row.n):,})" for (attribute, group), row in groups.iterrows()]
@@ -294,7 +296,7 @@ def privacy_utility_panel(
     _check_sweep(sweep)
     dp_rows = sweep[np.isfinite(sweep["epsilon"])]
     epsilons = sorted(float(e) for e in dp_rows["epsilon"].unique())
-    models = [m for m in PRIVATE_MODEL_KINDS if m in set(dp_rows["model"])]
+    models = [m for m in PRIVATE_MODELS if m in set(dp_rows["model"])]
     if not epsilons or not models:
         raise ValueError("privacy_utility_panel: the sweep has no DP models; run it with models=.")
     remaining = None
@@ -305,7 +307,7 @@ def privacy_utility_panel(
         options=[(f"{e:g}", e) for e in epsilons], value=start, description=EPSILON_LABEL,
         layout={"width": "480px"},
     )
-    model = widgets.Dropdown(options=[(MODEL_LABELS[m], m) for m in models], value=models[0],
+    model = widgets.Dropdown(options=[(MODEL_LABELS.get(m, m), m) for m in models], value=models[0],
                              description="model")
     total = budget.epsilon if budget is not None else None
 
@@ -353,7 +355,7 @@ def render_release(release: DPRelease, *, exact: float | None = None, budget: Ma
     --------
     >>> from govkit.datasets import load_adult
     >>> from govkit.privacy import PrivacyBudget, dp_mean
-    >>> from govkit.widgets import render_release
+    >>> from govkit.widgets._privacy import render_release
     >>> budget = PrivacyBudget(epsilon=1.0, delta=0)
     >>> release = dp_mean(load_adult("test"), "age", budget=budget, epsilon=0.5)
     >>> text, figure = render_release(release, budget=budget.status())
@@ -383,6 +385,7 @@ def render_release(release: DPRelease, *, exact: float | None = None, budget: Ma
                      f"spent, **{budget['remaining_epsilon']:.3g} left**")
     text = "\n".join(lines)
 
+    use_cjk_fallback()
     fig, ax = plt.subplots(figsize=(6.5, 3.0))
     spread = release.noise_std
     half = 5 * spread  # about 99.9% of Laplace noise, more of Gaussian
@@ -467,8 +470,7 @@ def mechanism_panel(
         key = (query, None, float(epsilon), None) if query == "count" else \
             (query, column, float(epsilon), bounds)
         if key not in releases:
-            if query not in QUERIES:
-                raise ValueError(_BAD_QUERY.format(value=query, choices=QUERIES))
+            check_choice(query, QUERIES, param="query", func="mechanism_panel")
             clamp = _scaled_bounds(domain.numeric[column], BOUNDS_CHOICES[bounds])
             if query == "count":
                 result = dp_count(frame, budget=budget, epsilon=epsilon)

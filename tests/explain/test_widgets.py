@@ -10,8 +10,8 @@ import pytest
 
 from govkit.explain import TabularLime, explain_shap
 from govkit.ledger import fingerprint
-from govkit.widgets import Panel, global_panel, person_panel, render_global, render_person
-from govkit.widgets._explain import group_options, prediction_options
+from govkit.widgets import Panel, global_panel, person_panel
+from govkit.widgets._explain import group_options, prediction_options, render_global, render_person
 
 
 def _png(figure) -> bytes:

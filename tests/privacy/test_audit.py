@@ -65,8 +65,9 @@ def test_tpr_at_fpr_and_metrics():
 @pytest.mark.parametrize("call, message", [
     (lambda: tpr_at_fpr([], [1.0], 0.1), "member_scores must be a non-empty"),
     (lambda: tpr_at_fpr([1.0], [np.nan], 0.1), "nonmember_scores"),
-    (lambda: tpr_at_fpr([1.0], [0.0], 1.5), "fpr=1.5"),
+    (lambda: tpr_at_fpr([1.0], [0.0], 1.5), r"tpr_at_fpr: fpr=1.5 is outside \(0, 1\)"),
     (lambda: empirical_epsilon([1.0], [0.0], confidence=95), "confidence=95"),
+    (lambda: empirical_epsilon([1.0], [0.0], random_state=-3), "random_state=-3"),
     (lambda: dp_tpr_bound(0, 0, 0.1), "dp_tpr_bound: epsilon=0"),
 ])
 def test_bad_arguments(call, message):
@@ -121,10 +122,15 @@ def test_audit_plot(small_audit):
 
 
 def test_audit_arguments(small_train, small_test):
-    with pytest.raises(ValueError, match=r"models=\['svm'\]"):
+    with pytest.raises(ValueError, match=r"membership_inference_audit: models='svm' is not one of"):
         membership_inference_audit(small_train, small_test, models=["svm"])
-    with pytest.raises(ValueError, match="n_reference=1"):
+    with pytest.raises(ValueError, match=r"membership_inference_audit: n_reference=1 is outside "
+                                         r"\[2, inf\)"):
         membership_inference_audit(small_train, small_test, n_reference=1)
+    with pytest.raises(ValueError, match="models=\\[\\] is empty"):
+        membership_inference_audit(small_train, small_test, models=[])
+    with pytest.raises(TypeError, match=r"membership_inference_audit: random_state=True \(bool\)"):
+        membership_inference_audit(small_train, small_test, random_state=True)
     tiny = small_train.replace(frame=small_train.frame.head(50))
     with pytest.raises(ValueError, match="at least 200"):
         membership_inference_audit(tiny, small_test)

@@ -79,9 +79,14 @@ def test_gaussian_samples_have_the_configured_standard_deviation():
     assert np.std(draws) == pytest.approx(3.0, rel=0.06)
 
 
-@pytest.mark.parametrize("size", [0, -5, 10**7, 2.5])
-def test_sample_size_is_checked(size):
-    with pytest.raises(ValueError, match="size="):
+@pytest.mark.parametrize(("size", "error", "message"), [
+    (0, ValueError, r"noise_samples: size=0 is outside \[1, 200000\]"),
+    (-5, ValueError, "size=-5"),
+    (10**7, ValueError, "size=10000000"),
+    (2.5, TypeError, r"noise_samples: size must be a whole number, got float \(2.5\)"),
+])
+def test_sample_size_is_checked(size, error, message):
+    with pytest.raises(error, match=message):
         noise_samples("laplace", 1.0, size)
 
 

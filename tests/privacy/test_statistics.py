@@ -111,6 +111,10 @@ def test_bounds_from_the_data_warn_without_revealing_them():
         release = dp_sum(FRAME, "x", budget=big_budget(), epsilon=1.0)
     assert release.bounds == (1.0, 10.0)
     assert "10" not in str(caught[0].message).split("Fix:")[0].replace("column 'x'", "")
+    assert caught[0].filename == __file__  # stacklevel: the warning points at the caller
+    with pytest.warns(PrivacyLeakWarning, match="dp_mean: no bounds given") as caught:
+        dp_mean(FRAME, "x", budget=big_budget(), epsilon=1.0)
+    assert caught[0].filename == __file__
 
 
 def test_categories_from_the_data_warn():
@@ -147,7 +151,8 @@ def test_inputs_are_not_modified():
 @pytest.mark.parametrize("kwargs, message", [
     ({"column": "nope"}, "column 'nope' is not in the data"),
     ({"column": "g"}, "column 'g' has dtype"),
-    ({"mechanism": "exponential"}, "mechanism='exponential'"),
+    ({"mechanism": "exponential"}, r"dp_sum: mechanism='exponential' is not one of \('laplace', "
+                                   r"'gaussian'\)"),
     ({"mechanism": "laplace", "delta": 1e-6}, "pure epsilon-DP and spends no delta"),
     ({"mechanism": "gaussian"}, "needs delta > 0"),
     ({"epsilon": 0}, "dp_sum: epsilon=0.0"),
@@ -163,7 +168,8 @@ def test_bad_arguments_are_named(kwargs, message):
 def test_budget_and_data_types_are_checked():
     with pytest.raises(TypeError, match="explicit budget"):
         dp_count(FRAME, budget=None, epsilon=1.0)
-    with pytest.raises(TypeError, match="DataFrame or a govkit Dataset"):
+    with pytest.raises(TypeError, match="dp_count: data must be a govkit Dataset or a pandas "
+                                        "DataFrame, got list"):
         dp_count([1, 2, 3], budget=big_budget(), epsilon=1.0)
     with pytest.raises(ValueError, match="categories="):
         dp_histogram(FRAME, "g", categories=[], budget=big_budget(), epsilon=1.0)

@@ -91,7 +91,11 @@ def test_the_sweep_is_cached(small_sweep, adult_like):
     with mock.patch.object(_sweep, "_run_sweep", side_effect=AssertionError("recomputed")):
         again = privacy_utility_sweep(train, test, epsilons=(1.0, 10.0), seeds=(0, 1),
                                       models=("dp_sgd_logistic", "dp_ebm"))
+        # numpy integers are seeds too (before: "must be a non-empty list of ints")
+        as_numpy = privacy_utility_sweep(train, test, epsilons=(1.0, 10.0),
+                                         seeds=np.arange(2), models=("dp_sgd_logistic", "dp_ebm"))
     pd.testing.assert_frame_equal(again, small_sweep)
+    pd.testing.assert_frame_equal(as_numpy, small_sweep)
 
 
 def test_ledger_record(small_sweep, adult_like, ledger):
@@ -119,11 +123,18 @@ def test_plot(small_sweep):
     ({"baselines": ("svm",)}, r"baselines=.*svm"),
     ({"epsilons": ()}, "epsilons=()"),
     ({"epsilons": (1.0, -2.0)}, "epsilons=-2.0"),
-    ({"seeds": (0.5,)}, r"seeds=\(0.5,\)"),
+    ({"seeds": ()}, r"seeds=\(\) must be a non-empty list"),
+    ({"seeds": (0, -1)}, r"privacy_utility_sweep: seeds=-1 is outside \[0, inf\)"),
 ])
 def test_bad_arguments(kwargs, message, small_train, small_test):
     with pytest.raises(ValueError, match=message):
         privacy_utility_sweep(small_train, small_test, **kwargs)
+
+
+def test_seeds_are_whole_numbers(small_train, small_test):
+    with pytest.raises(TypeError, match=r"privacy_utility_sweep: seeds must be a whole number, "
+                                        r"got float \(0.5\)"):
+        privacy_utility_sweep(small_train, small_test, seeds=(0.5,))
 
 
 def test_train_and_test_must_share_roles(small_train):

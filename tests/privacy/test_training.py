@@ -12,7 +12,7 @@ from sklearn.metrics import roc_auc_score
 
 from govkit.exceptions import BudgetExceededError, PrivacyLeakWarning
 from govkit.privacy import (
-    PRIVATE_MODEL_KINDS,
+    PRIVATE_MODELS,
     DomainClipper,
     DomainEncoder,
     DPSGDClassifier,
@@ -23,7 +23,7 @@ from govkit.privacy import (
 )
 
 
-@pytest.mark.parametrize("kind", PRIVATE_MODEL_KINDS)
+@pytest.mark.parametrize("kind", PRIVATE_MODELS)
 def test_each_kind_scores_raw_records(kind, small_train, small_test, small_domain):
     budget = PrivacyBudget(epsilon=10.0, delta=1e-5)
     model = fit_private_model(kind, small_train, budget=budget, epsilon=5.0, domain=small_domain)
@@ -120,12 +120,14 @@ def test_plan_reads_no_values(small_train, small_domain):
 
 
 @pytest.mark.parametrize("kwargs, error, message", [
-    ({"kind": "dp_forest"}, ValueError, "kind='dp_forest' is not one of"),
+    ({"kind": "dp_forest"}, ValueError, "fit_private_model: kind='dp_forest' is not one of"),
     ({"budget": 3.0}, TypeError, "explicit budget"),
     ({"epsilon": 0}, ValueError, "fit_private_model: epsilon=0"),
     ({"delta": 1.0}, ValueError, "fit_private_model: delta=1.0"),
-    ({"random_state": 1.5}, TypeError, "random_state=1.5"),
-    ({"train": "adult.csv"}, TypeError, "train must be a govkit Dataset"),
+    ({"random_state": 1.5}, TypeError, "fit_private_model: random_state=1.5"),
+    ({"random_state": True}, TypeError, r"random_state=True \(bool\)"),
+    ({"random_state": -1}, ValueError, "random_state=-1"),
+    ({"train": "adult.csv"}, TypeError, "fit_private_model: train must be a govkit Dataset"),
 ])
 def test_bad_arguments_are_explained(kwargs, error, message, small_train, small_domain):
     arguments = {"kind": "dp_sgd_logistic", "train": small_train,
@@ -156,3 +158,36 @@ def test_adult_targets(adult_train, adult_test):
     assert auc_ebm >= 0.88, auc_ebm
     assert budget.spent_epsilon <= 2.0  # two epsilon-1 trainings compose to less than 2
     assert lr.named_steps["classifier"].epsilon_ <= 1.0
+
+
+def test_a_numpy_integer_seed_is_a_seed(small_train, small_domain, ledger):
+    """Before, random_state=np.int64(11) was refused ("must be an int")."""
+    budget = PrivacyBudget(epsilon=10.0, delta=1e-5)
+    as_int = fit_private_model("dp_sgd_logistic", small_train, budget=budget, epsilon=2.0,
+                               domain=small_domain, random_state=11)
+    with mock.patch.object(_training, "_fit", side_effect=AssertionError("should be cached")):
+        as_numpy = fit_private_model("dp_sgd_logistic", small_train, budget=budget, epsilon=2.0,
+                                     domain=small_domain, random_state=np.int64(11), ledger=ledger)
+    np.testing.assert_array_equal(as_int.predict_proba(small_train.X),
+                                  as_numpy.predict_proba(small_train.X))
+    record = ledger.records()[-1]
+    assert record["parameters"]["random_state"] == 11 and record["parameters"]["noise_seeded"]
+    plan = plan_private_model("dp_ebm", small_train, epsilon=1.0, domain=small_domain,
+                              random_state=np.int32(5))
+    assert plan.model.named_steps["classifier"].random_state == 5
+
+
+def test_a_generator_gives_a_recorded_seed(small_train, small_domain, ledger):
+    budget = PrivacyBudget(epsilon=10.0, delta=1e-5)
+    fit_private_model("dp_sgd_logistic", small_train, budget=budget, epsilon=2.0,
+                      domain=small_domain, random_state=np.random.default_rng(0), ledger=ledger)
+    seed = ledger.records()[-1]["parameters"]["random_state"]
+    assert isinstance(seed, int) and seed == int(np.random.default_rng(0).integers(2**31 - 1))
+
+
+def test_the_old_constant_name_warns():
+    import govkit.privacy
+
+    with pytest.warns(FutureWarning, match="PRIVATE_MODEL_KINDS is now govkit.privacy.PRIVATE_MODELS"):
+        assert govkit.privacy.PRIVATE_MODEL_KINDS == PRIVATE_MODELS == (
+            "dp_sgd_logistic", "dp_sgd_mlp", "dp_ebm")

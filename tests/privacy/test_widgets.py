@@ -13,9 +13,9 @@ import pytest
 
 from govkit.exceptions import BudgetExceededError
 from govkit.privacy import PrivacyBudget, dp_mean
-from govkit.widgets import (
-    mechanism_panel,
-    privacy_utility_panel,
+from govkit.widgets import mechanism_panel, privacy_utility_panel
+from govkit.widgets._privacy import (
+    MODEL_LABELS,
     release_budget_preview,
     render_privacy_utility,
     render_release,
@@ -151,3 +151,25 @@ def test_mechanism_panel_bounds_choices_change_the_clamp(adult_test):
 def test_mechanism_panel_arguments(adult_test):
     with pytest.raises(TypeError, match="PrivacyBudget"):
         mechanism_panel(adult_test, budget=None)
+
+
+def test_the_panels_offer_the_privacy_stages_own_model_vocabulary():
+    from govkit.models import MODEL_KINDS
+    from govkit.privacy import PRIVATE_MODELS
+
+    assert set(MODEL_LABELS) == {*PRIVATE_MODELS, *MODEL_KINDS}
+    with contextlib.redirect_stdout(io.StringIO()):
+        panel = privacy_utility_panel(fake_sweep())
+    offered = [value for _, value in panel.controls["model"].options]
+    assert offered == [m for m in PRIVATE_MODELS if m in {"dp_sgd_logistic", "dp_ebm"}]
+
+
+def test_group_labels_in_chinese_draw_without_missing_glyphs():
+    import matplotlib
+
+    sweep = fake_sweep()
+    sweep["group"] = sweep["group"].replace({"F": "女", "M": "男"})
+    sweep["attribute"] = sweep["attribute"].replace({"sex": "性别"})
+    matplotlib.rcdefaults()  # no CJK font unless the renderer adds it
+    _, figure = render_privacy_utility(sweep, model="dp_ebm", epsilon=1.0)
+    assert len(figure_bytes(figure)) > 0

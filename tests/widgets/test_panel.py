@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 from IPython.display import HTML, Image, Markdown
 
-from govkit.widgets import Panel, group_panel, render_groups, render_items
+from govkit.widgets import Panel, group_panel, render_groups
+from govkit.widgets._panel import render_items
 
 
 def _panel(render, **controls):
