@@ -98,6 +98,7 @@ def pld_discretization(epsilon: float) -> float:
     >>> pld_discretization(3.0), pld_discretization(0.3)
     (0.001, 0.0001)
     """
+    epsilon = check_epsilon(epsilon, func="pld_discretization")
     return PLD_DISCRETIZATION["epsilon >= 1" if epsilon >= 1 else "epsilon < 1"]
 
 
@@ -135,6 +136,7 @@ def make_accountant(accountant: str = "pld", *, epsilon: float = 1.0) -> dp_acco
     'RdpAccountant'
     """
     check_choice(accountant, ACCOUNTANTS, param="accountant", func="make_accountant")
+    epsilon = check_epsilon(epsilon, func="make_accountant")
     if accountant == "pld":
         return pld.PLDAccountant(
             neighboring_relation=_NEIGHBOURING,

@@ -132,11 +132,11 @@ def plan_private_model(
     ('dp_ebm', True)
     """
     func = _func
-    check_choice(kind, PRIVATE_MODELS, param="kind", func=func)
     train = check_dataset(train, func=func, param="train")
     epsilon = check_epsilon(epsilon, func=func)
     delta = check_delta(delta, func=func)
     random_state = seed_of(random_state, func=func, keep_none=True)
+    check_choice(kind, PRIVATE_MODELS, param="kind", func=func)
     domain = PublicDomain.resolve(train, domain, stacklevel=2 + _depth)
     domain.covers(train, func=func)
     domain = domain.restrict(train.feature_names)

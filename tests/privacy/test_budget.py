@@ -207,3 +207,14 @@ def test_compare_accountants_orders_the_analyses():
     assert table["epsilon"].is_monotonic_increasing
     with pytest.raises(TypeError, match="DpEvent"):
         compare_accountants("sgd", 1e-5)
+
+
+def test_accountant_helpers_check_epsilon():
+    from govkit.privacy import make_accountant, pld_discretization
+
+    with pytest.raises(ValueError, match="pld_discretization: epsilon=-1.0"):
+        pld_discretization(-1.0)
+    with pytest.raises(ValueError, match="make_accountant: epsilon=0.0"):
+        make_accountant("pld", epsilon=0)
+    with pytest.raises(ValueError, match="make_accountant: accountant='moments' is not one of"):
+        make_accountant("moments")
