@@ -343,15 +343,15 @@ def _privacy(config, train, test, ledger):
 def _fairness(config, train, test, ledger, models):
     from govkit.fairness import compare_models, evaluate_model, mitigate
 
-    features = list(config.protected or train.protected)
-    evaluate_model(models["raw data"], test, sensitive_features=features, name="raw data",
+    protected = list(config.protected or train.protected)
+    evaluate_model(models["raw data"], test, protected=protected, name="raw data",
                    random_state=config.random_state, ledger=ledger)
     if config.mitigation != "none":
         result = mitigate(config.mitigation, train, test, constraint=config.constraint,
-                          sensitive_features=features[0], kind=config.model_kind,
+                          protected=protected[0], kind=config.model_kind,
                           random_state=config.random_state, ledger=ledger)
         models[f"mitigated ({config.mitigation})"] = result.model
-    compare_models(models, test, sensitive_features=features[0], reference="raw data",
+    compare_models(models, test, protected=protected[0], reference="raw data",
                    random_state=config.random_state, ledger=ledger)
 
 
@@ -374,7 +374,7 @@ def _explanations(config, train, test, ledger, models):
     lime = TabularLime(models["raw data"], train, name="raw data")
     lime_result = explain_lime(lime, test, rows=rows, random_state=config.random_state, ledger=ledger)
     # the agreement of the top 5 features (fewer when the data has fewer)
-    lime_shap_agreement(raw, lime_result, k=min(5, len(raw.values.columns)), ledger=ledger)
+    lime_shap_agreement(raw, lime_result, top_k=min(5, len(raw.values.columns)), ledger=ledger)
     # proxy analysis splits the model's reliance on a protected attribute into direct and
     # through proxies: it needs the attribute among the model's features (not in data.exclude)
     used = [c for c in (config.protected or train.protected) if c in raw.values.columns]
@@ -429,6 +429,32 @@ def run_pipeline(
         ``out_dir`` lies inside the data folder, or the data is refused
         (``govkit.exceptions.DataCheckError`` lists every problem at once).
         On any error nothing is written but :func:`failure_log_path`.
+
+    Examples
+    --------
+    A small CSV (600 synthetic applicants, four columns) with the quickest
+    settings runs every stage in about ten seconds:
+
+    >>> import pathlib, tempfile, yaml
+    >>> from govkit.datasets import make_credit
+    >>> from govkit.pipeline import load_config, run_pipeline
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> columns = ["applicant_name", "age", "sex", "income", "repaid"]
+    >>> make_credit(600, random_state=0)[columns].to_csv(folder / "credit.csv", index=False)
+    >>> settings = {
+    ...     "data": {"path": "credit.csv", "target": "repaid", "positive_label": "yes",
+    ...              "protected": ["sex"], "quasi_identifiers": ["age", "sex"],
+    ...              "identifiers": ["applicant_name"]},
+    ...     "model": {"kind": "logistic_regression"},
+    ...     "privacy": {"model": "dp_sgd_logistic",
+    ...                 "public_domain": {"numeric": {"age": [18, 100], "income": [0, 500000]},
+    ...                                   "categorical": {"sex": ["female", "male"]}}},
+    ...     "explain": {"rows": 3}}
+    >>> _ = (folder / "config.yml").write_text(yaml.safe_dump(settings))
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "results"  # never inside the data's folder
+    >>> result = run_pipeline(load_config(folder / "config.yml"), out, progress=False)
+    >>> result.verified, sorted(path.name for path in out.iterdir())
+    (True, ['anonymized_release.csv', 'ledger.jsonl', 'report.html', 'report.md', 'report_files'])
     """
     out_dir = Path(out_dir)
     _check_output(out_dir, config, force)
@@ -497,7 +523,7 @@ def _run_steps(config: PipelineConfig, folder: Path, seconds: dict[str, float], 
     ledger.append("pipeline", "configure", parameters=config.as_dict())
     train, test = load_data(config, ledger)
     _check_loaded_data(config, train, test, ledger)  # refuse a run that would fail on the data, now
-    key = {"train": train.fingerprint, "kind": config.model_kind, "seed": config.random_state}
+    key = {"train": train.fingerprint, "kind": config.model_kind, "random_state": config.random_state}
     models: dict[str, Any] = {
         "raw data": cached("pipeline-raw-model", key, lambda: fit_model(
             config.model_kind, train, random_state=config.random_state)),

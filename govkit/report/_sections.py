@@ -478,7 +478,7 @@ def explanations_section(records: list[Record]) -> Section:
         m = record["metrics"]
         section.table(pd.DataFrame([{
             "model": record["parameters"].get("model"), "rows": m.get("rows"),
-            "top-k": record["parameters"].get("k"),
+            "top-k": record["parameters"].get("top_k", record["parameters"].get("k")),  # k: older
             "feature agreement": _num(m.get("feature_agreement")),
             "rank agreement": _num(m.get("rank_agreement")),
             "sign agreement": _num(m.get("sign_agreement")),
