@@ -7,21 +7,12 @@
   :func:`check_identifiers` (the anonymization stage refuses undeclared ones).
 """
 
-from ._adult import (
-    ADULT_COLUMNS,
-    ADULT_LICENCE,
-    ADULT_PROTECTED,
-    ADULT_QUASI_IDENTIFIERS,
-    ADULT_SHA256,
-    ADULT_SOURCE,
-    adult_data_dir,
-    load_adult,
-)
+from ._adult import ADULT_COLUMNS, adult_data_dir, load_adult
 from ._csv import from_csv
 from ._data_check import DataCheck, check_data
 from ._dataset import Dataset, record_load
 from ._header import read_header
-from ._identifiers import SYNTHETIC_IDENTIFIERS, add_synthetic_identifiers
+from ._identifiers import add_synthetic_identifiers
 from ._identifying import check_identifiers, find_identifiers
 from ._synthetic import CREDIT_POSTCODES, make_credit
 from ._tour import group_summary, missing_summary, plot_group_summary, roles_table
@@ -30,12 +21,6 @@ from ._validation import as_frame, check_dataset
 __all__ = [
     "CREDIT_POSTCODES",
     "ADULT_COLUMNS",
-    "ADULT_PROTECTED",
-    "ADULT_QUASI_IDENTIFIERS",
-    "ADULT_LICENCE",
-    "ADULT_SHA256",
-    "ADULT_SOURCE",
-    "SYNTHETIC_IDENTIFIERS",
     "DataCheck",
     "Dataset",
     "add_synthetic_identifiers",

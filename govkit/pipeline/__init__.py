@@ -27,13 +27,11 @@ Ledger records
 """
 
 from ._config import EXAMPLE_CONFIG, ConfigError, PipelineConfig, load_config
-from ._review import GOVERNANCE_STAGES, LedgerToReview, ledger_to_review
-from ._run import OUTPUT_FILES, PipelineResult, failure_log_path, load_data, run_pipeline
+from ._review import LedgerToReview, ledger_to_review
+from ._run import PipelineResult, failure_log_path, load_data, run_pipeline
 
 __all__ = [
     "EXAMPLE_CONFIG",
-    "GOVERNANCE_STAGES",
-    "OUTPUT_FILES",
     "ConfigError",
     "LedgerToReview",
     "PipelineConfig",

@@ -15,10 +15,9 @@ Ledger records
 """
 
 from ._document import report_preview
-from ._report import LIBRARIES, GovernanceReport, build_report, record_intended_use
+from ._report import GovernanceReport, build_report, record_intended_use
 from ._tamper import TAMPER_ACTIONS, TamperedCopy, tamper_copy, tamper_table
 from ._timeline import (
-    STAGE_COLOURS,
     budget_over_time,
     plot_budget_over_time,
     plot_timeline,
@@ -27,8 +26,6 @@ from ._timeline import (
 )
 
 __all__ = [
-    "LIBRARIES",
-    "STAGE_COLOURS",
     "TAMPER_ACTIONS",
     "GovernanceReport",
     "TamperedCopy",

@@ -10,7 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from govkit.datasets import ADULT_COLUMNS, ADULT_SHA256, adult_data_dir, load_adult
+from govkit.datasets import ADULT_COLUMNS, adult_data_dir, load_adult
+from govkit.datasets._adult import ADULT_SHA256
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 

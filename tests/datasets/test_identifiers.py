@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from govkit.datasets import SYNTHETIC_IDENTIFIERS, add_synthetic_identifiers
+from govkit.datasets import add_synthetic_identifiers
+from govkit.datasets._identifiers import SYNTHETIC_IDENTIFIERS
 from govkit.ledger import Ledger
 
 

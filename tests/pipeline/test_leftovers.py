@@ -12,7 +12,8 @@ import pytest
 import govkit.pipeline._run as pipeline_run
 from govkit.cli import main
 from govkit.exceptions import DataCheckError
-from govkit.pipeline import OUTPUT_FILES, failure_log_path, load_config, run_pipeline
+from govkit.pipeline import failure_log_path, load_config, run_pipeline
+from govkit.pipeline._run import OUTPUT_FILES
 
 from .conftest import chinese_loans, quick_settings, write_case
 

@@ -21,7 +21,8 @@ from govkit.datasets import make_credit
 from govkit.exceptions import DataQualityWarning, GovkitWarning, PrivacyLeakWarning
 from govkit.ledger import verify
 from govkit.models import feature_groups, fit_model
-from govkit.pipeline import OUTPUT_FILES, load_config, load_data, run_pipeline
+from govkit.pipeline import load_config, load_data, run_pipeline
+from govkit.pipeline._run import OUTPUT_FILES
 from govkit.report import build_report
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "credit"
