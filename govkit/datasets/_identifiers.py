@@ -23,8 +23,12 @@ models on the data without these columns.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
+
+from govkit._validation import as_generator
 
 from ._dataset import Dataset
 from ._validation import check_dataset
@@ -62,15 +66,15 @@ _CLASH = (
 )
 
 
-def add_synthetic_identifiers(data: Dataset, *, random_state: int = 0) -> Dataset:
+def add_synthetic_identifiers(data: Dataset, *, random_state: Any = 0) -> Dataset:
     """Return a copy of ``data`` with synthetic name, e-mail, national ID and ZIP code columns.
 
     Parameters
     ----------
     data : Dataset
         The data to decorate; it is not modified.
-    random_state : int
-        Seed; the same seed gives the same identifiers.
+    random_state : None, int, numpy.random.Generator or numpy.random.RandomState
+        The same whole number gives the same identifiers.
 
     Returns
     -------
@@ -97,7 +101,7 @@ def add_synthetic_identifiers(data: Dataset, *, random_state: int = 0) -> Datase
     n = len(data.frame)
     if n > 1_000_000:
         raise ValueError(_TOO_MANY.format(rows=n))
-    rng = np.random.default_rng(random_state)
+    rng = as_generator(random_state, func="add_synthetic_identifiers")
 
     female = np.asarray(rng.choice(_FEMALE, size=n))
     male = np.asarray(rng.choice(_MALE, size=n))

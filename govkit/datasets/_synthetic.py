@@ -15,8 +15,12 @@ in so the stages have something to find:
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
+
+from govkit._validation import as_generator, check_interval
 
 from ._identifiers import _FEMALE, _MALE, _SURNAMES
 
@@ -36,15 +40,15 @@ CREDIT_POSTCODES = tuple(
 )
 
 
-def make_credit(n_rows: int = 6000, *, random_state: int = 0) -> pd.DataFrame:
+def make_credit(n_rows: int = 6000, *, random_state: Any = 0) -> pd.DataFrame:
     """Generate the synthetic credit-repayment table.
 
     Parameters
     ----------
     n_rows : int
         Number of applicants (between 100 and 1,000,000).
-    random_state : int
-        Seed; the same seed gives the same table, byte for byte once written.
+    random_state : None, int, numpy.random.Generator or numpy.random.RandomState
+        The same whole number gives the same table, byte for byte once written.
 
     Returns
     -------
@@ -63,13 +67,9 @@ def make_credit(n_rows: int = 6000, *, random_state: int = 0) -> pd.DataFrame:
     >>> frame.shape, sorted(frame["repaid"].unique())
     ((500, 16), ['no', 'yes'])
     """
-    if not isinstance(n_rows, (int, np.integer)) or not 100 <= n_rows <= 1_000_000:
-        raise ValueError(
-            f"make_credit: n_rows={n_rows!r} must be an integer between 100 and 1,000,000; "
-            "pass e.g. n_rows=6000."
-        )
-    rng = np.random.default_rng(random_state)
-    n = int(n_rows)
+    n = check_interval(n_rows, param="n_rows", func="make_credit", low=100, high=1_000_000,
+                       integer=True, example=6000)
+    rng = as_generator(random_state, func="make_credit")
     female = rng.random(n) < 0.48
     sex = np.where(female, "female", "male")
     foreign = rng.random(n) < 0.18

@@ -11,12 +11,18 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from govkit._fonts import use_cjk_fallback
+
 from ._dataset import Dataset
 from ._validation import check_dataset
 
 __all__ = ["group_summary", "missing_summary", "plot_group_summary", "roles_table"]
 
 _MISSING_LABEL = "(missing)"
+_NOT_A_SUMMARY = (
+    "plot_group_summary: summary must be the table group_summary() returns (columns 'count' "
+    "and 'base_rate'), got {columns}; pass group_summary(data, by=...)."
+)
 _BAD_BY = (
     "group_summary: by={by!r} names column(s) not in the data: {missing}; pass one or more "
     "of {available}."
@@ -158,12 +164,12 @@ def plot_group_summary(summary: pd.DataFrame, *, title: str | None = None) -> pl
     2
     """
     required = {"count", "base_rate"}
-    if not required.issubset(summary.columns):
-        raise ValueError(
-            "plot_group_summary: summary must be the table group_summary() returns (columns "
-            f"'count' and 'base_rate'), got columns {list(summary.columns)}."
-        )
+    if not isinstance(summary, pd.DataFrame) or not required.issubset(summary.columns):
+        raise ValueError(_NOT_A_SUMMARY.format(
+            columns=list(summary.columns) if isinstance(summary, pd.DataFrame)
+            else type(summary).__name__))
     labels = [str(i) for i in summary.index]
+    use_cjk_fallback()  # group labels are the data's own values (男, 女, 北京)
     overall = (summary["positives"].sum() / summary["count"].sum()) if "positives" in summary else None
     height = max(2.5, 0.35 * len(labels) + 1.2)
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, height), sharey=True)

@@ -68,3 +68,23 @@ def test_adult_groups_match_pandas(adult_train):
     for (sex, race), count in expected.items():
         assert table.loc[f"{sex} × {race}", "count"] == count
     assert table["count"].min() == 109  # Female × Other
+
+
+def test_chinese_group_labels_are_drawn_without_a_missing_glyph_warning():
+    import warnings
+
+    import matplotlib
+    import pandas as pd
+
+    frame = pd.DataFrame({"性别": ["男", "女"] * 10, "是否还款": ["是", "否", "否", "是"] * 5})
+    data = Dataset(frame, target="是否还款", positive_label="是", protected="性别")
+    with matplotlib.rc_context({"font.family": ["sans-serif"]}), warnings.catch_warnings():
+        warnings.simplefilter("error")
+        figure = plot_group_summary(group_summary(data, "性别"))
+        figure.canvas.draw()
+    assert sorted(t.get_text() for t in figure.axes[0].get_yticklabels()) == ["女", "男"]
+
+
+def test_plot_group_summary_refuses_what_is_not_a_table():
+    with pytest.raises(ValueError, match=r"got list; pass group_summary\(data, by=\.\.\.\)"):
+        plot_group_summary([1, 2])

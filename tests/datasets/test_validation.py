@@ -55,3 +55,35 @@ def test_default_parameter_name_is_data():
         check_dataset(3, func="roles_table")
     with pytest.raises(TypeError, match=r"^group_summary: data must be a govkit Dataset or"):
         as_frame(3, func="group_summary")
+
+
+@pytest.mark.parametrize(("value", "error"), [(True, TypeError), (-1, ValueError), ("0", TypeError)])
+def test_make_credit_random_state_follows_the_one_contract(value, error):
+    from govkit.datasets import make_credit
+
+    with pytest.raises(error, match=rf"^make_credit: random_state={value!r} .*is not a valid seed"):
+        make_credit(100, random_state=value)
+
+
+def test_make_credit_accepts_numpy_integers_and_generators_and_checks_n_rows():
+    from govkit.datasets import make_credit
+
+    pd.testing.assert_frame_equal(make_credit(100, random_state=np.int64(3)),
+                                  make_credit(100, random_state=3))
+    assert len(make_credit(100, random_state=np.random.default_rng(0))) == 100
+    with pytest.raises(ValueError, match=r"^make_credit: n_rows=99 is outside \[100, 1e\+06\]"):
+        make_credit(99)
+    with pytest.raises(TypeError, match=r"^make_credit: n_rows must be a whole number, got float"):
+        make_credit(100.0)
+
+
+def test_add_synthetic_identifiers_follows_the_random_state_contract():
+    from govkit.datasets import add_synthetic_identifiers
+
+    frame = pd.DataFrame({"age": [30, 41, 52, 25], "sex": ["F", "M", "F", "M"],
+                          "hired": ["yes", "no", "yes", "no"]})
+    data = Dataset(frame, target="hired", positive_label="yes")
+    same = add_synthetic_identifiers(data, random_state=np.int64(5)).frame
+    pd.testing.assert_frame_equal(same, add_synthetic_identifiers(data, random_state=5).frame)
+    with pytest.raises(TypeError, match=r"^add_synthetic_identifiers: random_state=True"):
+        add_synthetic_identifiers(data, random_state=True)
