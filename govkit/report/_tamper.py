@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from govkit._validation import as_generator, check_choice
 from govkit.ledger import Ledger, Verification, verify
 
 __all__ = ["TAMPER_ACTIONS", "TamperedCopy", "tamper_copy", "tamper_table"]
@@ -48,7 +49,6 @@ TAMPER_ACTIONS = {
     "swap": "swap the record with the next one",
 }
 
-_BAD_ACTION = "tamper_copy: action={action!r} is not one of {actions}."
 _BAD_RECORD = (
     "tamper_copy: record={record!r} must be a record number from 1 to {n} (as verify counts, "
     "from 1){extra}."
@@ -161,6 +161,29 @@ class TamperedCopy:
                 + self.summary().to_html(escape=True))
 
 
+def _edit_number(target: dict[str, Any], key: str | None, value: Any, record: int,
+                 what: str) -> str:
+    """Change one number of ``target`` in place (its timestamp if it has none); say what changed."""
+    numbers = _numbers(target)
+    if key is None:
+        if not numbers:  # no number to "improve": backdate the record by a second instead
+            old = target["timestamp"]
+            new = (pd.Timestamp(old) - pd.Timedelta(seconds=1)).isoformat(timespec="milliseconds")
+            target["timestamp"] = new
+            return f"timestamp {old} -> {new}"
+        section, name = numbers[0]
+    else:
+        matches = [(s, k) for s, k in numbers if k == key]
+        if not matches:
+            raise ValueError(_NO_NUMBER.format(record=record, what=what, key=key,
+                                               keys=[k for _, k in numbers]))
+        section, name = matches[0]
+    old = target[section][name]
+    new = _edited(old) if value is None else value
+    target[section][name] = new
+    return f"{section}[{name!r}] {old:g} -> {new:g}"
+
+
 def tamper_copy(
     ledger: Ledger | str | os.PathLike,
     out_dir: str | os.PathLike,
@@ -189,7 +212,7 @@ def tamper_copy(
         metrics (or parameters). Defaults to its first number.
     value : number, optional
         The new value; defaults to half a non-zero float, or an integer plus one.
-    random_state : int, optional
+    random_state : None, int, numpy.random.Generator or numpy.random.RandomState
         Seeds the choice of record when ``record`` is ``None``.
 
     Returns
@@ -214,8 +237,7 @@ def tamper_copy(
     >>> cut.verification.ok, cut.verification_with_head.ok
     (True, False)
     """
-    if action not in TAMPER_ACTIONS:
-        raise ValueError(_BAD_ACTION.format(action=action, actions=list(TAMPER_ACTIONS)))
+    check_choice(action, TAMPER_ACTIONS, param="action", func="tamper_copy")
     source = ledger.path if isinstance(ledger, Ledger) else Path(ledger)
     out_dir = Path(out_dir)
     if out_dir.resolve() == source.parent.resolve():
@@ -227,7 +249,7 @@ def tamper_copy(
     n = len(records)
     original_head = records[-1].get("hash", "")
     if record is None:
-        rng = np.random.default_rng(random_state)
+        rng = as_generator(random_state, func="tamper_copy")
         record = int(rng.integers(1, n)) if n > 1 else 1
     if isinstance(record, bool) or not isinstance(record, (int, np.integer)) or not 1 <= record <= n:
         raise ValueError(_BAD_RECORD.format(record=record, n=n, extra=""))
@@ -237,30 +259,8 @@ def tamper_copy(
                                             extra="; swap moves it after the next record"))
     target = records[record - 1]
     what = f"record {record} ({target.get('stage')}/{target.get('operation')})"
-
     if action in ("edit", "edit_and_rehash", "rewrite_chain"):
-        numbers = _numbers(target)
-        if key is None:
-            if not numbers:  # no number to "improve": backdate the record by a second instead
-                section, name = None, "timestamp"
-            else:
-                section, name = numbers[0]
-        else:
-            matches = [(s, k) for s, k in numbers if k == key]
-            if not matches:
-                raise ValueError(_NO_NUMBER.format(record=record, what=what, key=key,
-                                                   keys=[k for _, k in numbers]))
-            section, name = matches[0]
-        if section is None:
-            old = target["timestamp"]
-            new = (pd.Timestamp(old) - pd.Timedelta(seconds=1)).isoformat(timespec="milliseconds")
-            target["timestamp"] = new
-            change = f"{what}: timestamp {old} -> {new}"
-        else:
-            old = target[section][name]
-            new = _edited(old) if value is None else value
-            target[section][name] = new
-            change = f"{what}: {section}[{name!r}] {old:g} -> {new:g}"
+        change = what + ": " + _edit_number(target, key, value, record, what)
         if action == "edit_and_rehash":
             _rehash(target)
             change += ", own hash recomputed"

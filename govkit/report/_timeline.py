@@ -189,6 +189,7 @@ def plot_timeline(
     stages += sorted(set(frame["stage"].dropna()) - set(stages))
     row = {stage: i for i, stage in enumerate(stages)}
     width = 9.5
+    use_cjk_fallback()  # the title may name the run in the analyst's language
     fig, ax = plt.subplots(figsize=(width, 0.45 * max(len(stages), 2) + 1.6))
     if frame.empty:
         ax.text(0.5, 0.5, "the ledger is empty", ha="center", va="center", transform=ax.transAxes)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
+from govkit._validation import check_choice
 from govkit.datasets import Dataset, group_summary, plot_group_summary
 
 from ._panel import Panel
 
 __all__ = ["group_panel", "render_groups"]
+
+#: How render_groups can sort the groups.
+ORDERS = ("size", "base rate")
 
 
 def _group_options(data: Dataset) -> list[tuple[str, tuple[str, ...]]]:
@@ -43,8 +47,7 @@ def render_groups(data: Dataset, by: tuple[str, ...], order: str = "size"):
     >>> table.data.index.tolist()
     ['Male', 'Female']
     """
-    if order not in ("size", "base rate"):
-        raise ValueError(f"order={order!r} must be 'size' or 'base rate'.")
+    check_choice(order, ORDERS, param="order", func="render_groups")
     summary = group_summary(data, list(by))
     if order == "base rate":
         summary = summary.sort_values("base_rate", ascending=False, kind="stable")
@@ -69,7 +72,7 @@ def group_panel(data: Dataset) -> Panel:
     ('race',)
     """
     by = widgets.Dropdown(options=_group_options(data), description="group by")
-    order = widgets.ToggleButtons(options=["size", "base rate"], description="sort by")
+    order = widgets.ToggleButtons(options=list(ORDERS), description="sort by")
     return Panel(
         name="dataset-groups",
         title="Who is in the data, and how often do they have the positive outcome?",
