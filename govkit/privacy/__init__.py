@@ -78,15 +78,10 @@ from ._audit import (
 )
 from ._budget import (
     ACCOUNTANTS,
-    NEIGHBOURING_RELATION,
-    PLD_DISCRETIZATION,
     Charge,
     PrivacyBudget,
     compare_accountants,
     epsilon_of,
-    make_accountant,
-    pld_discretization,
-    pure_epsilon,
 )
 from ._domain import PublicDomain
 from ._dpsgd import DPSGDClassifier, calibrate_noise_multiplier, dpsgd_event
@@ -115,8 +110,6 @@ __all__ = [
     "AUDIT_MODELS",
     "DEFAULT_DELTA",
     "MECHANISMS",
-    "NEIGHBOURING_RELATION",
-    "PLD_DISCRETIZATION",
     "PRIVATE_MODELS",
     "SWEEP_COLUMNS",
     "AuditResult",
@@ -144,17 +137,14 @@ __all__ = [
     "gaussian_sigma",
     "laplace_scale",
     "loss_attack_scores",
-    "make_accountant",
     "membership_inference_audit",
     "noise_density",
     "noise_samples",
     "plan_private_model",
-    "pld_discretization",
     "plot_attack_roc",
     "plot_noise",
     "plot_privacy_utility",
     "privacy_utility_sweep",
-    "pure_epsilon",
     "sweep_summary",
     "tpr_at_fpr",
 ]

@@ -94,7 +94,7 @@ def pld_discretization(epsilon: float) -> float:
 
     Examples
     --------
-    >>> from govkit.privacy import pld_discretization
+    >>> from govkit.privacy._budget import pld_discretization
     >>> pld_discretization(3.0), pld_discretization(0.3)
     (0.001, 0.0001)
     """
@@ -131,7 +131,7 @@ def make_accountant(accountant: str = "pld", *, epsilon: float = 1.0) -> dp_acco
 
     Examples
     --------
-    >>> from govkit.privacy import make_accountant
+    >>> from govkit.privacy._budget import make_accountant
     >>> type(make_accountant("rdp")).__name__
     'RdpAccountant'
     """
@@ -159,7 +159,7 @@ def pure_epsilon(event: dp_accounting.DpEvent) -> float:
     Examples
     --------
     >>> import dp_accounting
-    >>> from govkit.privacy import pure_epsilon
+    >>> from govkit.privacy._budget import pure_epsilon
     >>> laplace = dp_accounting.LaplaceDpEvent(noise_multiplier=4.0)      # epsilon 0.25
     >>> pure_epsilon(dp_accounting.SelfComposedDpEvent(laplace, 3))
     0.75

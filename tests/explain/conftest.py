@@ -17,9 +17,9 @@ def _close_figures():
     plt.close("all")
 
 
-def make_people(n: int = 400, seed: int = 0) -> Dataset:
+def make_people(n: int = 400, random_state: int = 0) -> Dataset:
     """A small population whose outcome depends on age, hours, job and a sex proxy."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     sex = rng.choice(["Female", "Male"], size=n)
     relationship = np.where(
         rng.random(n) < 0.85, np.where(sex == "Female", "Wife", "Husband"), "Unmarried"

@@ -17,8 +17,8 @@ SMALL_DOMAIN = {
 }
 
 
-def make_frame(n: int, seed: int) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
+def make_frame(n: int, random_state: int) -> pd.DataFrame:
+    rng = np.random.default_rng(random_state)
     age = rng.integers(18, 81, size=n)
     sex = rng.choice(["F", "M"], size=n, p=[0.4, 0.6])
     job = rng.choice(["a", "b", "c"], size=n)

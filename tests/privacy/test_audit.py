@@ -26,9 +26,9 @@ def test_dp_bound_formula():
     assert bound[-1] == 1.0
 
 
-def laplace_mechanism_scores(epsilon, n, seed):
+def laplace_mechanism_scores(epsilon, n, random_state):
     """Scores of the optimal attack on a Laplace mechanism: a member shifts the output by 1."""
-    rng = np.random.default_rng(1000 + seed)
+    rng = np.random.default_rng(1000 + random_state)
     b = 1 / epsilon
     return rng.laplace(1.0, b, n), rng.laplace(0.0, b, n)
 
@@ -36,9 +36,9 @@ def laplace_mechanism_scores(epsilon, n, seed):
 @pytest.mark.parametrize("epsilon", [0.5, 2.0, 4.0])
 def test_the_empirical_bound_never_exceeds_the_true_epsilon(epsilon):
     """Validity: on a mechanism whose epsilon is known, the lower bound stays below it."""
-    for seed in range(3):
-        members, others = laplace_mechanism_scores(epsilon, 20_000, seed)
-        assert empirical_epsilon(members, others, random_state=seed) <= epsilon
+    for random_state in range(3):
+        members, others = laplace_mechanism_scores(epsilon, 20_000, random_state)
+        assert empirical_epsilon(members, others, random_state=random_state) <= epsilon
 
 
 @pytest.mark.parametrize("epsilon", [1.0, 4.0])

@@ -10,16 +10,13 @@ import pytest
 from dp_accounting import pld, rdp
 
 from govkit.exceptions import BudgetExceededError, PrivacyLeakWarning
-from govkit.privacy import (
-    PrivacyBudget,
-    compare_accountants,
-    dpsgd_event,
-    epsilon_of,
+from govkit.privacy import PrivacyBudget, compare_accountants, dpsgd_event, epsilon_of
+from govkit.privacy._budget import (
     make_accountant,
     pld_discretization,
     pure_epsilon,
+    warn_if_delta_large,
 )
-from govkit.privacy._budget import warn_if_delta_large
 
 LAPLACE_QUARTER = dp_accounting.LaplaceDpEvent(noise_multiplier=4.0)  # epsilon 0.25
 
@@ -210,8 +207,6 @@ def test_compare_accountants_orders_the_analyses():
 
 
 def test_accountant_helpers_check_epsilon():
-    from govkit.privacy import make_accountant, pld_discretization
-
     with pytest.raises(ValueError, match="pld_discretization: epsilon=-1.0"):
         pld_discretization(-1.0)
     with pytest.raises(ValueError, match="make_accountant: epsilon=0.0"):

@@ -19,12 +19,12 @@ from govkit.privacy import (
     calibrate_noise_multiplier,
     dpsgd_event,
     epsilon_of,
-    pld_discretization,
 )
+from govkit.privacy._budget import pld_discretization
 
 
-def data(n=600, d=4, seed=0):
-    rng = np.random.default_rng(seed)
+def data(n=600, d=4, random_state=0):
+    rng = np.random.default_rng(random_state)
     X = rng.normal(size=(n, d))
     y = (X @ np.arange(1, d + 1) + rng.normal(size=n) > 0).astype(int)
     return X, y
@@ -39,11 +39,11 @@ def test_scikit_learn_contract(estimator, check):
     check(estimator)
 
 
-def params_for(kind, d, seed=0):
+def params_for(kind, d, random_state=0):
     model = DPSGDClassifier(hidden_units=None if kind == "lr" else 5, noise_multiplier=1.0)
-    params = model._init_params(d, np.random.RandomState(seed))
+    params = model._init_params(d, np.random.RandomState(random_state))
     if kind == "lr":
-        params = {"w": np.random.RandomState(seed + 1).normal(size=d) * 3, "b": np.array([0.5])}
+        params = {"w": np.random.RandomState(random_state + 1).normal(size=d) * 3, "b": np.array([0.5])}
     return params
 
 
@@ -83,13 +83,13 @@ def _order(params):
 
 
 @settings(max_examples=25, deadline=None)
-@given(clip=st.floats(0.01, 5.0), scale=st.floats(0.1, 50.0), seed=st.integers(0, 10_000),
+@given(clip=st.floats(0.01, 5.0), scale=st.floats(0.1, 50.0), random_state=st.integers(0, 10_000),
        kind=st.sampled_from(["lr", "mlp"]))
-def test_clipping_bounds_every_per_example_gradient(clip, scale, seed, kind):
-    rng = np.random.default_rng(seed)
+def test_clipping_bounds_every_per_example_gradient(clip, scale, random_state, kind):
+    rng = np.random.default_rng(random_state)
     X = rng.normal(scale=scale, size=(40, 3))
     y = rng.integers(0, 2, size=40).astype(float)
-    params = params_for(kind, 3, seed % 100)
+    params = params_for(kind, 3, random_state % 100)
     per_example = DPSGDClassifier._per_example_gradients(params, X, y)
     norms = np.linalg.norm(per_example, axis=1)
     clipped = per_example * np.minimum(1.0, clip / np.maximum(norms, 1e-12))[:, None]
