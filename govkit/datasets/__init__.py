@@ -10,10 +10,11 @@
 from ._adult import ADULT_COLUMNS, adult_data_dir, load_adult
 from ._csv import from_csv
 from ._data_check import DataCheck, check_data
-from ._dataset import Dataset, record_load
+from ._dataset import Dataset
 from ._header import read_header
 from ._identifiers import add_synthetic_identifiers
 from ._identifying import check_identifiers, find_identifiers
+from ._provenance import record_load
 from ._synthetic import CREDIT_POSTCODES, make_credit
 from ._tour import group_summary, missing_summary, plot_group_summary, roles_table
 from ._validation import as_frame, check_dataset

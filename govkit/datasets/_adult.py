@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._dataset import Dataset, record_load
+from ._dataset import Dataset
+from ._provenance import record_load
 
 __all__ = [
     "ADULT_COLUMNS",

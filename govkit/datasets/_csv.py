@@ -25,7 +25,7 @@ from govkit.exceptions import CSVFormatWarning
 from govkit.ledger import fingerprint
 
 from ._columns import as_columns
-from ._dataset import Dataset, record_load
+from ._dataset import Dataset
 from ._header import (
     EMPTY_FILE,
     WRONG_ENCODING,
@@ -34,6 +34,7 @@ from ._header import (
     check_csv_path,
     open_header,
 )
+from ._provenance import record_load
 from ._reading import (
     DETECT_ROWS,
     AmbiguousNumbers,

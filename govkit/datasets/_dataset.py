@@ -31,7 +31,7 @@ from govkit.ledger import fingerprint
 from ._columns import NOT_IDENTIFIERS_ATTR, as_columns, is_number, values_text
 from ._profile import column_profile
 
-__all__ = ["Dataset", "record_load"]
+__all__ = ["Dataset"]
 
 _NOT_A_FRAME = (
     "Dataset: frame must be a pandas DataFrame, got {kind}; load data with "
@@ -431,37 +431,3 @@ class Dataset:
             for role in ("exclude", "not_identifiers"):
                 changes.setdefault(role, tuple(c for c in getattr(self, role) if c in kept))
         return dataclasses.replace(self, **changes)
-
-
-def record_load(data: Dataset, ledger, **provenance: Any) -> dict[str, Any]:
-    """Append a ``datasets/load`` record for ``data`` to ``ledger`` and return it.
-
-    The record holds the provenance given (source, licence, file checksums,
-    ...), how the file was read (``data.read_options``: encoding, separator,
-    decimal mark, thousands separator, unless ``read_options=`` is given), the
-    column roles, the data fingerprint and a few counts; never rows.
-
-    Examples
-    --------
-    >>> import pathlib, tempfile
-    >>> from govkit.datasets import load_adult
-    >>> from govkit.ledger import Ledger
-    >>> ledger = Ledger(pathlib.Path(tempfile.mkdtemp()) / "ledger.jsonl")
-    >>> _ = load_adult("test", ledger=ledger)
-    >>> ledger.records()[0]["metrics"]["rows"]
-    16281
-    """
-    if data.read_options is not None:
-        provenance.setdefault("read_options", dict(data.read_options))
-    return ledger.append(
-        "datasets",
-        "load",
-        parameters={"name": data.name, **provenance, "roles": data.roles},
-        outputs={"data": data.fingerprint},
-        metrics={
-            "rows": len(data),
-            "columns": data.frame.shape[1],
-            "positive_rate": float(data.y.mean()),
-            "missing_cells": int(data.frame.isna().sum().sum()),
-        },
-    )

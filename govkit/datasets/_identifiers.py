@@ -94,6 +94,7 @@ def add_synthetic_identifiers(data: Dataset, *, random_state: Any = 0) -> Datase
     True
     """
     check_dataset(data, func="add_synthetic_identifiers")
+    rng = as_generator(random_state, func="add_synthetic_identifiers")
     new_columns = (*SYNTHETIC_IDENTIFIERS, _ZIP)
     clash = [c for c in new_columns if c in data.frame.columns]
     if clash:
@@ -101,7 +102,6 @@ def add_synthetic_identifiers(data: Dataset, *, random_state: Any = 0) -> Datase
     n = len(data.frame)
     if n > 1_000_000:
         raise ValueError(_TOO_MANY.format(rows=n))
-    rng = as_generator(random_state, func="add_synthetic_identifiers")
 
     female = np.asarray(rng.choice(_FEMALE, size=n))
     male = np.asarray(rng.choice(_MALE, size=n))
