@@ -87,3 +87,20 @@ def test_add_synthetic_identifiers_follows_the_random_state_contract():
     pd.testing.assert_frame_equal(same, add_synthetic_identifiers(data, random_state=5).frame)
     with pytest.raises(TypeError, match=r"^add_synthetic_identifiers: random_state=True"):
         add_synthetic_identifiers(data, random_state=True)
+
+
+def test_record_load_refuses_what_is_not_a_dataset(ledger):
+    from govkit.datasets import record_load
+
+    with pytest.raises(TypeError, match=r"^record_load: data must be a govkit Dataset, got str"):
+        record_load("adult.csv", ledger)
+    assert not ledger.path.exists()  # nothing was appended
+
+
+def test_add_synthetic_identifiers_checks_random_state_before_the_columns():
+    from govkit.datasets import add_synthetic_identifiers
+
+    frame = pd.DataFrame({"email": ["a", "b"], "hired": ["yes", "no"]})  # clashes with a new column
+    with pytest.raises(TypeError, match=r"add_synthetic_identifiers: random_state='zero'"):
+        add_synthetic_identifiers(Dataset(frame, target="hired", positive_label="yes"),
+                                  random_state="zero")
