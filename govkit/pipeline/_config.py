@@ -18,11 +18,15 @@ from typing import Any
 import yaml
 
 from govkit._validation import check_choice, check_interval
+from govkit.anonymization import ANONYMIZATION_METHODS
 from govkit.datasets import read_header
+from govkit.fairness import FAIRNESS_CONSTRAINTS, MITIGATIONS
+from govkit.models import MODEL_KINDS
+from govkit.privacy import PRIVATE_MODELS
 
 __all__ = ["EXAMPLE_CONFIG", "ConfigError", "PipelineConfig", "load_config"]
 
-EXAMPLE_CONFIG = """\
+_EXAMPLE_TEMPLATE = """\
 # govkit pipeline configuration. Paths are relative to this file.
 name: credit-demo                 # a label for the report
 random_state: 0                   # every random step is seeded from this
@@ -47,7 +51,7 @@ data:
   licence: "CC BY 4.0"            # the data's licence, for the report
 
 model:
-  kind: gradient_boosting         # logistic_regression or gradient_boosting
+  kind: gradient_boosting         # <MODEL_KINDS>
   intended_use: "Teaching: ranking loan applications for manual review."
   limitations: "Synthetic data; not validated for any real decision."
   licence: "CC BY 4.0"            # the trained model's licence
@@ -56,25 +60,38 @@ anonymization:
   k: 5                            # every released record shares its QIs with >= k-1 others
   l: null                         # optional l-diversity of the sensitive column
   t: null                         # optional t-closeness (0 < t <= 1)
-  method: mondrian                # mondrian or global (full-domain; needs hierarchies)
+  method: mondrian                # <ANONYMIZATION_METHODS> (global: full-domain, needs hierarchies)
   max_suppression: 0.01           # share of rows that may be withheld
 
 privacy:
   epsilon: 3.0                    # the total budget for everything DP in this run
   delta: 1.0e-6
-  model: dp_ebm                   # dp_ebm, dp_sgd_logistic or dp_sgd_mlp
+  model: dp_ebm                   # <PRIVATE_MODELS>
   model_epsilon: 1.0              # the part of the budget spent on training
   public_domain:                  # bounds from domain knowledge, NOT from the data
     numeric: {age: [18, 100], income: [0, 500000]}
     source: "loan application form limits"
 
 fairness:
-  mitigation: threshold_optimizer # threshold_optimizer, exponentiated_gradient, correlation_remover or none
-  constraint: equalized_odds      # demographic_parity or equalized_odds
+  mitigation: threshold_optimizer # <MITIGATIONS>
+  constraint: equalized_odds      # <FAIRNESS_CONSTRAINTS>
 
 explain:
   rows: 20                        # people whose LIME and SHAP explanations are compared
 """
+
+def _annotated(template: str) -> str:
+    """The template with each ``<NAME>`` replaced by the stage constant's choices."""
+    for name, options in (("MODEL_KINDS", MODEL_KINDS),
+                          ("ANONYMIZATION_METHODS", ANONYMIZATION_METHODS),
+                          ("PRIVATE_MODELS", PRIVATE_MODELS), ("MITIGATIONS", MITIGATIONS),
+                          ("FAIRNESS_CONSTRAINTS", FAIRNESS_CONSTRAINTS)):
+        template = template.replace(f"<{name}>", "one of " + ", ".join(options))
+    return template
+
+
+#: An annotated config with every key; the choices listed are the stages' own constants.
+EXAMPLE_CONFIG = _annotated(_EXAMPLE_TEMPLATE)
 
 _SECTIONS = {
     "name": None,
@@ -88,11 +105,6 @@ _SECTIONS = {
     "fairness": {"mitigation", "constraint"},
     "explain": {"rows"},
 }
-MODEL_KINDS = ("logistic_regression", "gradient_boosting")
-ANONYMIZATION_METHODS = ("mondrian", "global")
-PRIVATE_MODELS = ("dp_ebm", "dp_sgd_logistic", "dp_sgd_mlp")
-MITIGATIONS = ("threshold_optimizer", "exponentiated_gradient", "correlation_remover", "none")
-CONSTRAINTS = ("demographic_parity", "equalized_odds")
 
 
 _ENCODING_KEY = (
@@ -453,7 +465,7 @@ def _stage_settings(sections: Mapping[str, Mapping[str, Any]],
         mitigation=_choice(fairness.get("mitigation", defaults.mitigation), "fairness.mitigation",
                            MITIGATIONS),
         constraint=_choice(fairness.get("constraint", defaults.constraint), "fairness.constraint",
-                           CONSTRAINTS),
+                           FAIRNESS_CONSTRAINTS),
         explain_rows=_number(explain.get("rows", defaults.explain_rows), "explain.rows", low=1,
                              high=500, integer=True, example=20),
     )

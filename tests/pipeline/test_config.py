@@ -107,3 +107,22 @@ def test_a_public_domain_that_misses_a_feature_is_refused_before_any_work(config
     with pytest.raises(ConfigError) as caught:
         load_config(_write(config_dir, settings))
     assert "privacy.public_domain" in str(caught.value) and "['postcode']" in str(caught.value)
+
+
+def test_the_choices_are_the_stages_own_vocabularies(config_dir):
+    from govkit.anonymization import ANONYMIZATION_METHODS
+    from govkit.fairness import FAIRNESS_CONSTRAINTS, MITIGATIONS
+    from govkit.models import MODEL_KINDS
+    from govkit.privacy import PRIVATE_MODELS
+
+    for section, key, options in (("model", "kind", MODEL_KINDS),
+                                  ("anonymization", "method", ANONYMIZATION_METHODS),
+                                  ("privacy", "model", PRIVATE_MODELS),
+                                  ("fairness", "mitigation", MITIGATIONS),
+                                  ("fairness", "constraint", FAIRNESS_CONSTRAINTS)):
+        assert "one of " + ", ".join(options) in EXAMPLE_CONFIG
+        for option in options:  # e.g. unawareness and grid_search, which the config once refused
+            settings = _settings()
+            settings[section][key] = option
+            config = load_config(_write(config_dir, settings))
+            assert option in config.as_dict().values()
