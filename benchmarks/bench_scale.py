@@ -55,23 +55,26 @@ class PeakMemory:
         self.interval = interval
         self.peak = 0
         self.cpu = 0.0
-        self._children_cpu: dict[int, float] = {}
 
     def _cpu(self) -> float:
-        """CPU seconds of this process, its finished children and its live workers so far."""
+        """CPU seconds so far of this process, its reaped children and its live workers.
+
+        A worker's time moves from "live" to "reaped children" when it exits and
+        is waited for, so it is counted once either way.
+        """
         own = os.times()
         total = own.user + own.system + own.children_user + own.children_system
         try:
             import psutil
         except ImportError:
             return total
-        for process in psutil.Process().children(recursive=True):
+        for process in psutil.Process().children(recursive=False):
             try:
                 times = process.cpu_times()
-                self._children_cpu[process.pid] = times.user + times.system
+                total += times.user + times.system + times.children_user + times.children_system
             except psutil.Error:
                 pass
-        return total + sum(self._children_cpu.values())
+        return total
 
     def _tree_rss(self) -> int:
         try:
@@ -90,7 +93,6 @@ class PeakMemory:
     def _sample(self) -> None:
         while not self._stop.wait(self.interval):
             self.peak = max(self.peak, self._tree_rss())
-            self._cpu()  # remember the workers' CPU time before they exit
 
     def __enter__(self) -> PeakMemory:
         try:  # reset the kernel's high-water mark (VmHWM) to the current RSS
