@@ -10,7 +10,7 @@ the credit example's config (examples/credit/config.yml), calling the same
 public functions with the same arguments as ``python -m govkit run``
 (govkit/pipeline/_run.py), one step at a time:
 
-load (read the CSV, split), raw model, anonymize (and write the release),
+load (govkit.pipeline.load_data: read the CSV, split), raw model, anonymize (and write the release),
 linkage attack, utility (compare_utility and fit_anonymized_model), DP
 statistics, DP model, audit (membership inference), fairness evaluate,
 mitigation (mitigate and compare_models), explain (SHAP, LIME, agreement,
@@ -126,8 +126,6 @@ def run_one(rows: int, profile_dir: str | None,
     os.environ.pop("GOVKIT_NO_CACHE", None)
     warnings.simplefilter("ignore")
 
-    from sklearn.model_selection import train_test_split
-
     from govkit.anonymization import (
         anonymize,
         compare_utility,
@@ -148,7 +146,7 @@ def run_one(rows: int, profile_dir: str | None,
     from govkit.fairness import compare_models, evaluate_model, mitigate
     from govkit.ledger import Ledger
     from govkit.models import fit_model
-    from govkit.pipeline import load_config
+    from govkit.pipeline import load_config, load_data
     from govkit.privacy import (
         PrivacyBudget,
         PublicDomain,
@@ -171,30 +169,22 @@ def run_one(rows: int, profile_dir: str | None,
                    max_suppression=config.max_suppression, random_state=seed)
 
     def load():
-        data = from_csv(config.data_path, target=config.target, positive_label=config.positive_label,
-                        protected=config.protected, quasi_identifiers=config.quasi_identifiers,
-                        identifiers=config.identifiers, numeric=config.numeric,
-                        categorical=config.categorical)
-        train_index, test_index = train_test_split(data.frame.index, test_size=config.test_size,
-                                                   stratify=data.y, random_state=seed)
-        state["train"] = data.replace(frame=data.frame.loc[train_index].reset_index(drop=True),
-                                      numeric=data.numeric, categorical=data.categorical)
-        state["test"] = data.replace(frame=data.frame.loc[test_index].reset_index(drop=True),
-                                     numeric=data.numeric, categorical=data.categorical)
+        state["train"], state["test"] = load_data(config, ledger)
 
     def raw_model():
         state["models"] = {"raw data": fit_model(config.model_kind, state["train"], random_state=seed)}
 
     def anonymize_step():
         train = state["train"]
-        released, result = anonymize(train, quasi_identifiers=config.quasi_identifiers, k=config.k,
-                                     ledger=ledger, **options)
+        released, result = anonymize(train, quasi_identifiers=qis, k=config.k, ledger=ledger,
+                                     **options)
         released.frame.to_csv(folder / "anonymized_release.csv", index=False)
         state["released"], state["result"] = released, result
 
+    qis = list(config.quasi_identifiers)
+
     def linkage():
         train = state["train"]
-        qis = config.quasi_identifiers
         register = public_register(train, columns=[*train.identifiers[:1], *qis[:3]],
                                    size=min(1000, len(train.frame)), random_state=seed)
         linkage_attack(register, drop_identifiers(train), ledger=ledger)
@@ -202,12 +192,12 @@ def run_one(rows: int, profile_dir: str | None,
 
     def utility():
         train, test = state["train"], state["test"]
+        model_qis = [q for q in qis if q in train.feature_names]
         compare_utility(train, test, ks=(config.k,), methods=(config.method,), kind=config.model_kind,
-                        quasi_identifiers=config.quasi_identifiers, ledger=ledger,
+                        quasi_identifiers=model_qis, ledger=ledger,
                         **{k: v for k, v in options.items() if k != "method"})
         state["models"][f"anonymized (k={config.k})"] = fit_anonymized_model(
-            train, k=config.k, kind=config.model_kind, quasi_identifiers=config.quasi_identifiers,
-            **options)
+            train, k=config.k, kind=config.model_kind, quasi_identifiers=model_qis, **options)
 
     def dp_statistics():
         train = state["train"]
@@ -234,19 +224,18 @@ def run_one(rows: int, profile_dir: str | None,
             random_state=seed, ledger=ledger)
 
     def fairness_evaluate():
-        evaluate_model(state["models"]["raw data"], state["test"],
-                       sensitive_features=list(config.protected), name="raw data",
-                       random_state=seed, ledger=ledger)
+        evaluate_model(state["models"]["raw data"], state["test"], protected=list(config.protected),
+                       name="raw data", random_state=seed, ledger=ledger)
 
     def mitigation():
         train, test = state["train"], state["test"]
         features = list(config.protected)
         result = mitigate(config.mitigation, train, test, constraint=config.constraint,
-                          sensitive_features=features[0], kind=config.model_kind,
-                          random_state=seed, ledger=ledger)
+                          protected=features[0], kind=config.model_kind, random_state=seed,
+                          ledger=ledger)
         models = dict(state["models"])
         models[f"mitigated ({config.mitigation})"] = result.model
-        compare_models(models, test, sensitive_features=features[0], reference="raw data",
+        compare_models(models, test, protected=features[0], reference="raw data",
                        random_state=seed, ledger=ledger)
 
     def explain():
@@ -258,7 +247,8 @@ def run_one(rows: int, profile_dir: str | None,
                                               name=name, random_state=seed, ledger=ledger)
         lime = TabularLime(models["raw data"], train, name="raw data")
         lime_result = explain_lime(lime, test, rows=rows, random_state=seed, ledger=ledger)
-        lime_shap_agreement(explanations["raw data"], lime_result, ledger=ledger)
+        raw = explanations["raw data"]
+        lime_shap_agreement(raw, lime_result, top_k=min(5, len(raw.values.columns)), ledger=ledger)
         proxy_analysis(explanations["raw data"], test, protected=config.protected[0], ledger=ledger)
         compare_importances(explanations, ledger=ledger)
 
