@@ -134,7 +134,7 @@ def run_one(rows: int, profile_dir: str | None,
         linkage_attack,
         public_register,
     )
-    from govkit.datasets import from_csv, make_credit
+    from govkit.datasets import make_credit
     from govkit.explain import (
         TabularLime,
         compare_importances,
