@@ -35,10 +35,36 @@ from typing import Any
 from sklearn.model_selection import train_test_split
 from tqdm import tqdm
 
-from govkit.datasets import Dataset, add_synthetic_identifiers, from_csv, load_adult, record_load
+from govkit.anonymization import (
+    anonymize,
+    compare_utility,
+    drop_identifiers,
+    fit_anonymized_model,
+    linkage_attack,
+    public_register,
+)
+from govkit.datasets import (
+    Dataset,
+    add_synthetic_identifiers,
+    check_data,
+    from_csv,
+    load_adult,
+    record_load,
+)
 from govkit.exceptions import DataQualityWarning, GovkitWarning
+from govkit.fairness import compare_models, evaluate_model, mitigate
 from govkit.ledger import Ledger, fingerprint
 from govkit.models import feature_groups, fit_model
+from govkit.privacy import (
+    PrivacyBudget,
+    PublicDomain,
+    dp_count,
+    dp_histogram,
+    dp_mean,
+    fit_private_model,
+    membership_inference_audit,
+)
+from govkit.report import build_report, record_intended_use
 from govkit.workspace import cached
 
 from ._config import PipelineConfig
@@ -229,8 +255,6 @@ def _check_loaded_data(config: PipelineConfig, train: Dataset, test: Dataset,
 
     Returns the :class:`~govkit.datasets.DataCheck` when there is none.
     """
-    from govkit.datasets import check_data
-
     check = check_data(train, test=test, min_group_size=config.min_group_size)
     if ledger is not None:
         ledger.append("pipeline", "check_data",
@@ -262,15 +286,6 @@ def _record_features(config: PipelineConfig, train: Dataset, model: Any, ledger:
 
 def _anonymization(config, train, test, ledger, out_dir):
     """Release the training data k-anonymously and attack both the raw and the anonymized release."""
-    from govkit.anonymization import (
-        anonymize,
-        compare_utility,
-        drop_identifiers,
-        fit_anonymized_model,
-        linkage_attack,
-        public_register,
-    )
-
     options = dict(l=config.l, t=config.t, method=config.method,
                    max_suppression=config.max_suppression, random_state=config.random_state)
     qis = config.quasi_identifiers or train.quasi_identifiers
@@ -306,16 +321,6 @@ def _anonymization(config, train, test, ledger, out_dir):
 
 def _privacy(config, train, test, ledger):
     """Spend one budget on a few DP statistics and one DP model; audit membership leakage."""
-    from govkit.privacy import (
-        PrivacyBudget,
-        PublicDomain,
-        dp_count,
-        dp_histogram,
-        dp_mean,
-        fit_private_model,
-        membership_inference_audit,
-    )
-
     domain = PublicDomain.resolve(train, config.public_domain)
     budget = PrivacyBudget(epsilon=config.epsilon, delta=config.delta, name=f"{config.name} budget")
     statistics_epsilon = (config.epsilon - config.model_epsilon) / 3
@@ -341,8 +346,6 @@ def _privacy(config, train, test, ledger):
 
 
 def _fairness(config, train, test, ledger, models):
-    from govkit.fairness import compare_models, evaluate_model, mitigate
-
     protected = list(config.protected or train.protected)
     evaluate_model(models["raw data"], test, protected=protected, name="raw data",
                    random_state=config.random_state, ledger=ledger)
@@ -356,6 +359,7 @@ def _fairness(config, train, test, ledger, models):
 
 
 def _explanations(config, train, test, ledger, models):
+    # imported here: shap and lime take a while to import, and only this step needs them
     from govkit.explain import (
         TabularLime,
         compare_importances,
@@ -503,8 +507,6 @@ def run_pipeline(
 def _run_steps(config: PipelineConfig, folder: Path, seconds: dict[str, float], current: list[str],
                bar, caught: list[warnings.WarningMessage]) -> bool:
     """Every step, writing into ``folder``; returns whether the ledger verifies."""
-    from govkit.report import build_report, record_intended_use
-
     ledger = Ledger(folder / "ledger.jsonl", actor="govkit pipeline")
 
     def step(name: str) -> float:
