@@ -32,6 +32,8 @@ import numpy as np
 __all__ = [
     "renamed_keywords",
     "as_generator",
+    "as_seed",
+    "as_sklearn_random_state",
     "check_choice",
     "check_interval",
     "check_random_state",
@@ -116,6 +118,49 @@ def as_generator(random_state: Any, *, func: str = "") -> np.random.Generator:
         return np.random.default_rng(int(random_state.randint(0, 2**31 - 1)))
     return np.random.default_rng(random_state)
 
+
+
+def as_sklearn_random_state(random_state: Any, *, func: str = "") -> Any:
+    """A valid ``random_state`` as scikit-learn and fairlearn take it.
+
+    They accept None, a whole number or a ``RandomState``, not a numpy
+    ``Generator``: a Generator gives a whole number drawn from it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from govkit._validation import as_sklearn_random_state
+    >>> as_sklearn_random_state(np.int64(4), func="proxy_check")
+    4
+    >>> isinstance(as_sklearn_random_state(np.random.default_rng(0)), int)
+    True
+    """
+    random_state = check_random_state(random_state, func=func)
+    if isinstance(random_state, np.random.Generator):
+        return int(random_state.integers(2**31 - 1))
+    return random_state
+
+
+def as_seed(random_state: Any, *, func: str = "", keep_none: bool = False) -> int | None:
+    """A valid ``random_state`` as one whole-number seed (for shap, lime, interpret, cache keys).
+
+    A whole number is kept; a Generator or a RandomState gives a seed drawn
+    from it, so the seed actually used can be recorded and cached. ``None``
+    means fresh randomness: kept as ``None`` when ``keep_none`` (e.g. a DP fit
+    whose noise must not be seeded), otherwise a fresh seed is drawn.
+
+    Examples
+    --------
+    >>> from govkit._validation import as_seed
+    >>> as_seed(7), as_seed(None, keep_none=True), isinstance(as_seed(None), int)
+    (7, None, True)
+    """
+    random_state = check_random_state(random_state, func=func)
+    if random_state is None and keep_none:
+        return None
+    if isinstance(random_state, int):
+        return random_state
+    return int(as_generator(random_state, func=func).integers(2**31 - 1))
 
 def check_choice(value: Any, options: Iterable[str], *, param: str, func: str = "") -> str:
     """Return ``value`` if it is one of ``options``; otherwise say which are allowed.

@@ -37,7 +37,6 @@ __all__ = [
     "check_quasi_identifiers",
     "check_sensitive",
     "check_t",
-    "sklearn_random_state",
 ]
 
 #: The two kinds of l-diversity: count distinct sensitive values, or exp(entropy).
@@ -147,14 +146,6 @@ def check_interval_why(value: Any, *, why: str, **interval: Any) -> float | int:
         return check_interval(value, **interval)
     except (TypeError, ValueError) as error:
         raise type(error)(f"{error} {why}") from None
-
-
-def sklearn_random_state(random_state: Any) -> Any:
-    """A checked ``random_state`` as scikit-learn takes it: a numpy Generator gives a seed drawn
-    from it (scikit-learn takes None, an int or a RandomState, not a Generator)."""
-    if isinstance(random_state, np.random.Generator):
-        return int(random_state.integers(2**31 - 1))
-    return random_state
 
 
 def check_quasi_identifiers(

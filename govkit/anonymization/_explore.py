@@ -32,12 +32,11 @@ import scipy.sparse as sp
 from sklearn.linear_model import SGDClassifier
 from sklearn.metrics import accuracy_score, roc_auc_score
 
-from govkit._validation import check_random_state
+from govkit._validation import as_sklearn_random_state, check_random_state
 from govkit.datasets import Dataset, check_dataset
 
 from ._anonymize import execute
 from ._assess import Assessment, assess, find_recodings
-from ._checks import sklearn_random_state
 from ._hierarchies import hierarchies_for
 from ._linkage import LinkageResult, linkage_attack, linkage_from_release
 from ._request import Request, requirements_for, validate_request
@@ -187,7 +186,7 @@ class _LiveModel:
         y = self.y_train if rows is None else self.y_train[rows]
         # averaged SGD: three passes reach what plain SGD needs dozens of passes for
         model = SGDClassifier(loss="log_loss", alpha=1e-4, max_iter=3, tol=None, average=True,
-                              random_state=sklearn_random_state(self.random_state))
+                              random_state=as_sklearn_random_state(self.random_state))
         model.fit(X_train, y)
         score = model.decision_function(X_test)
         return {

@@ -20,7 +20,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from govkit._validation import as_generator, check_random_state
 from govkit.datasets import Dataset, as_frame
 
 __all__: list[str] = []
@@ -66,19 +65,6 @@ def features_of(data: Any, *, func: str, param: str = "data") -> pd.DataFrame:
     if len(frame) == 0:
         raise ValueError(EMPTY.format(func=func, name=param))
     return frame
-
-
-def int_seed(random_state: Any, *, func: str) -> int:
-    """A valid ``random_state`` as the int seed shap, lime and the cache keys take.
-
-    A whole number is kept; ``None`` (fresh randomness), a Generator or a
-    RandomState give a seed drawn from them, so the seed actually used can be
-    recorded.
-    """
-    random_state = check_random_state(random_state, func=func)
-    if isinstance(random_state, int):
-        return random_state
-    return int(as_generator(random_state, func=func).integers(2**31 - 1))
 
 
 def renamed_attribute(owner: object, old: str, new: str) -> Any:

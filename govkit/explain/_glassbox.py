@@ -28,11 +28,11 @@ from scipy.stats import spearmanr
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from govkit._validation import check_interval
+from govkit._validation import as_seed, check_interval
 from govkit.datasets import Dataset, check_dataset
 from govkit.models import check_classifier
 
-from ._checks import final_estimator, int_seed
+from ._checks import final_estimator
 from ._shap import ShapExplanation
 
 __all__ = [
@@ -127,7 +127,7 @@ def fit_ebm(
                                    low_open=True, example=0.1)
     max_rounds = check_interval(max_rounds, param="max_rounds", func=func, low=1, integer=True,
                                 example=1000)
-    random_state = int_seed(random_state, func=func)
+    random_state = as_seed(random_state, func=func)
     fill = FunctionTransformer(
         fill_missing_categories,
         kw_args={"columns": list(data.categorical)},

@@ -50,7 +50,7 @@ from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from threadpoolctl import threadpool_limits
 
-from govkit._validation import check_choice, check_interval
+from govkit._validation import as_seed, check_choice, check_interval
 from govkit.datasets import Dataset
 from govkit.ledger import fingerprint
 from govkit.models import check_classifier
@@ -59,7 +59,6 @@ from ._checks import (
     align_features,
     column_kinds,
     features_of,
-    int_seed,
     model_name,
     row_positions,
 )
@@ -336,7 +335,7 @@ class TabularLime:
         """
         num_samples = check_interval(num_samples, param="num_samples", func="TabularLime.explain",
                                      low=10, integer=True, example=DEFAULT_SAMPLES)
-        random_state = int_seed(random_state, func="TabularLime.explain")
+        random_state = as_seed(random_state, func="TabularLime.explain")
         frame, imputed = self._as_the_model_sees_it(self._one_row(row))
         codes = self.codec.encode(frame, unseen="extend")[0]
         unseen = tuple(
@@ -419,7 +418,7 @@ def explain_lime(
         raise TypeError(_NOT_EXPLAINER.format(kind=type(explainer).__name__))
     num_samples = check_interval(num_samples, param="num_samples", func="explain_lime", low=10,
                                  integer=True, example=DEFAULT_SAMPLES)
-    random_state = int_seed(random_state, func="explain_lime")
+    random_state = as_seed(random_state, func="explain_lime")
     frame = align_features(explainer.model, features_of(data, func="explain_lime"))
     positions = row_positions(rows, len(frame))
     explanations = [

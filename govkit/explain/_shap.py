@@ -29,7 +29,7 @@ from shap.utils import safe_isinstance
 from sklearn.compose import ColumnTransformer
 from sklearn.linear_model._base import LinearClassifierMixin
 
-from govkit._validation import check_choice, check_interval
+from govkit._validation import as_seed, check_choice, check_interval
 from govkit.ledger import fingerprint
 from govkit.models import check_classifier, feature_groups, positive_scores
 from govkit.workspace import cached
@@ -39,7 +39,6 @@ from ._checks import (
     column_kinds,
     features_of,
     final_estimator,
-    int_seed,
     model_name,
     row_positions,
 )
@@ -621,7 +620,7 @@ def explain_shap(
                                      integer=True, example=100)
     max_evals = check_interval(max_evals, param="max_evals", func=func, low=1, integer=True,
                                example=500)
-    random_state = int_seed(random_state, func=func)
+    random_state = as_seed(random_state, func=func)
     check_classifier(model, func=func)
     frame = align_features(model, features_of(data, func=func))
     features = [str(c) for c in frame.columns]

@@ -64,7 +64,12 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
-from govkit._validation import check_choice, check_random_state, renamed_keywords
+from govkit._validation import (
+    as_sklearn_random_state,
+    check_choice,
+    check_random_state,
+    renamed_keywords,
+)
 from govkit.datasets import Dataset, check_dataset
 from govkit.models import MODEL_KINDS, feature_groups, make_model, make_preprocessor
 from govkit.workspace import cached
@@ -72,7 +77,7 @@ from govkit.workspace import cached
 from ._bootstrap import percentile_interval
 from ._evaluate import evaluate_report
 from ._report import CACHE_LAYOUT, GroupReport
-from ._validation import as_binary, as_column_list, protected_columns, sklearn_random_state
+from ._validation import as_binary, as_column_list, protected_columns
 
 __all__ = [
     "CONSTRAINTS",
@@ -341,7 +346,7 @@ class MitigatedClassifier(ClassifierMixin, BaseEstimator):
         func = "MitigatedClassifier.fit"
         constraint, value = _resolve(self.method, self.constraint, self.strength, func)
         check_choice(self.kind, MODEL_KINDS, param="kind", func=func)
-        self.random_state_ = sklearn_random_state(self.random_state, func=func)
+        self.random_state_ = as_sklearn_random_state(self.random_state, func=func)
         sensitive = self._protected_values(X)
         labels = as_binary(y, "y").astype(np.int64)
         if len(labels) != len(X):

@@ -29,13 +29,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import normalized_mutual_info_score, roc_auc_score
 from sklearn.pipeline import make_pipeline
 
-from govkit._validation import renamed_keywords
+from govkit._validation import as_sklearn_random_state, renamed_keywords
 from govkit.datasets import Dataset, check_dataset
 from govkit.models import make_preprocessor
 from govkit.workspace import cached
 
 from ._report import CACHE_LAYOUT, GroupReport
-from ._validation import sklearn_random_state
 
 __all__ = ["ProxyCheck", "impossibility_table", "proxy_check"]
 
@@ -187,7 +186,7 @@ def proxy_check(train: Dataset, test: Dataset, *, protected: str,
     check_dataset(train, func=func, param="train")
     check_dataset(test, func=func, param="test")
     protected = _check_protected(train, protected)
-    random_state = sklearn_random_state(random_state, func=func)
+    random_state = as_sklearn_random_state(random_state, func=func)
     target = train.frame[protected].astype(str)
     if target.nunique() < 2:
         raise ValueError(_SINGLE_VALUE.format(value=protected))

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from govkit._validation import check_interval, check_random_state
+from govkit._validation import check_interval
 
 __all__ = [
     "GROUP_SEPARATOR",
@@ -36,7 +36,6 @@ __all__ = [
     "join_labels",
     "protected_columns",
     "reference_of",
-    "sklearn_random_state",
     "user_stacklevel",
 ]
 
@@ -460,27 +459,6 @@ def check_report_settings(n_boot: object, confidence: object, min_count: object,
                        low_open=True, high_open=True, example=0.95),
         check_interval(min_count, param="min_count", func=func, low=1, integer=True, example=10),
     )
-
-
-def sklearn_random_state(random_state: object, *, func: str) -> int | np.random.RandomState | None:
-    """A valid ``random_state`` as scikit-learn and fairlearn take it.
-
-    They accept None, a whole number or a ``RandomState``, not a numpy
-    ``Generator``: a Generator gives a whole number drawn from it.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from govkit.fairness._validation import sklearn_random_state
-    >>> sklearn_random_state(np.int64(4), func="proxy_check")
-    4
-    >>> isinstance(sklearn_random_state(np.random.default_rng(0), func="proxy_check"), int)
-    True
-    """
-    random_state = check_random_state(random_state, func=func)
-    if isinstance(random_state, np.random.Generator):
-        return int(random_state.integers(2**31 - 1))
-    return random_state
 
 
 _PACKAGE = Path(__file__).resolve().parents[1]

@@ -21,7 +21,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
-from govkit._validation import check_choice, check_random_state
+from govkit._validation import as_sklearn_random_state, check_choice
 from govkit.datasets import Dataset, as_frame, check_dataset
 
 __all__ = [
@@ -158,18 +158,10 @@ def make_model(
     return _make_model(kind, data, drop, random_state, "make_model")
 
 
-def _sklearn_seed(random_state: Any, func: str) -> Any:
-    """A valid random_state as scikit-learn takes it (a Generator gives a seed drawn from it)."""
-    random_state = check_random_state(random_state, func=func)
-    if isinstance(random_state, np.random.Generator):
-        return int(random_state.integers(2**31 - 1))
-    return random_state
-
-
 def _make_model(kind: str, data: Dataset, drop: Iterable[str], random_state: Any,
                 func: str) -> Pipeline:
     check_choice(kind, MODEL_KINDS, param="kind", func=func)
-    random_state = _sklearn_seed(random_state, func)
+    random_state = as_sklearn_random_state(random_state, func=func)
     if kind == "logistic_regression":
         classifier = LogisticRegression(max_iter=2000, random_state=random_state)
     else:

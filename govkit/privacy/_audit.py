@@ -64,14 +64,14 @@ from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
 from govkit._fonts import use_cjk_fallback
-from govkit._validation import check_choice, check_interval
+from govkit._validation import as_seed, check_choice, check_interval
 from govkit.datasets import Dataset, check_dataset
 from govkit.models import fit_model, make_preprocessor, positive_scores
 from govkit.workspace import cached
 
 from ._domain import PublicDomain
 from ._training import DEFAULT_DELTA, PRIVATE_MODELS, RECIPE, _fit, plan_private_model
-from ._validation import check_delta, check_epsilon, seed_of
+from ._validation import check_delta, check_epsilon
 
 __all__ = [
     "AUDIT_MODELS",
@@ -244,7 +244,7 @@ def empirical_epsilon(
     delta = check_delta(delta, func="empirical_epsilon")
     confidence = check_interval(confidence, param="confidence", func=func, low=0, high=1,
                                 low_open=True, high_open=True, example=0.95)
-    random_state = seed_of(random_state, func=func)
+    random_state = as_seed(random_state, func=func)
     # a stream of its own, so the split cannot line up with anything else seeded alike
     rng = np.random.default_rng([random_state, 0x5EED])
     m_split = rng.random(len(members)) < 0.5
@@ -285,7 +285,7 @@ def attack_metrics(member_scores, nonmember_scores, *, delta: float = 0.0,
     """
     members = _scores(member_scores, "member_scores", "attack_metrics")
     others = _scores(nonmember_scores, "nonmember_scores", "attack_metrics")
-    random_state = seed_of(random_state, func="attack_metrics")
+    random_state = as_seed(random_state, func="attack_metrics")
     labels = np.r_[np.ones(len(members)), np.zeros(len(others))]
     return {
         "attack_auc": float(roc_auc_score(labels, np.r_[members, others])),
@@ -534,7 +534,7 @@ def membership_inference_audit(
     delta = check_delta(delta, func=func)
     n_reference = check_interval(n_reference, param="n_reference", func=func, low=2,
                                  integer=True, example=4)
-    random_state = seed_of(random_state, func=func)
+    random_state = as_seed(random_state, func=func)
     if len(train) < 200:
         raise ValueError(_TOO_SMALL.format(n=len(train)))
     if max_rows is not None:

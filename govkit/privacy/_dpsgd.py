@@ -43,7 +43,7 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
-from govkit._validation import check_choice
+from govkit._validation import as_seed, check_choice
 from govkit.workspace import cached
 
 from ._budget import (
@@ -55,7 +55,7 @@ from ._budget import (
     quiet_absl,
     warn_if_delta_large,
 )
-from ._validation import check_epsilon, seed_of
+from ._validation import check_epsilon
 
 __all__ = ["DPSGDClassifier", "calibrate_noise_multiplier", "dpsgd_event"]
 
@@ -577,7 +577,7 @@ class DPSGDClassifier(ClassifierMixin, BaseEstimator):
 
         random_state = self.random_state
         if not isinstance(random_state, np.random.RandomState):  # used as is, as scikit-learn does
-            random_state = seed_of(random_state, func="DPSGDClassifier.fit", keep_none=True)
+            random_state = as_seed(random_state, func="DPSGDClassifier.fit", keep_none=True)
         rng = check_random_state(random_state)
         params = self._init_params(n_features, rng)
         velocity = {k: np.zeros_like(v) for k, v in params.items()}

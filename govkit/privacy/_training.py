@@ -22,7 +22,7 @@ from typing import Any
 from interpret.privacy import DPExplainableBoostingClassifier
 from sklearn.pipeline import Pipeline
 
-from govkit._validation import check_choice
+from govkit._validation import as_seed, check_choice
 from govkit.datasets import Dataset, check_dataset
 from govkit.workspace import cached
 
@@ -31,7 +31,7 @@ from ._domain import PublicDomain
 from ._dpsgd import SAMPLING, DPSGDClassifier
 from ._ebm import EBM_BIN_BUDGET_FRACTION, EBM_MAX_ROUNDS, EBM_SAMPLING, dp_ebm_event
 from ._preprocess import DomainClipper, DomainEncoder
-from ._validation import check_delta, check_epsilon, seed_of
+from ._validation import check_delta, check_epsilon
 
 __all__ = [
     "DEFAULT_DELTA",
@@ -135,7 +135,7 @@ def plan_private_model(
     train = check_dataset(train, func=func, param="train")
     epsilon = check_epsilon(epsilon, func=func)
     delta = check_delta(delta, func=func)
-    random_state = seed_of(random_state, func=func, keep_none=True)
+    random_state = as_seed(random_state, func=func, keep_none=True)
     check_choice(kind, PRIVATE_MODELS, param="kind", func=func)
     domain = PublicDomain.resolve(train, domain, stacklevel=2 + _depth)
     domain.covers(train, func=func)
@@ -270,7 +270,7 @@ def fit_private_model(
     """
     if not isinstance(budget, PrivacyBudget):
         raise TypeError(_NOT_A_BUDGET.format(kind=type(budget).__name__))
-    random_state = seed_of(random_state, func="fit_private_model", keep_none=True)
+    random_state = as_seed(random_state, func="fit_private_model", keep_none=True)
     plan = plan_private_model(
         kind, train, epsilon=epsilon, delta=delta, domain=domain, random_state=random_state,
         _depth=1, _func="fit_private_model",

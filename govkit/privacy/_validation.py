@@ -14,13 +14,10 @@ import math
 import numbers
 from typing import Any
 
-from govkit._validation import as_generator, check_random_state
-
 __all__ = [
     "check_bounds",
     "check_delta",
     "check_epsilon",
-    "seed_of",
 ]
 
 BAD_EPSILON = (
@@ -80,17 +77,3 @@ def check_bounds(value: Any, name: str = "bounds") -> tuple[float, float]:
     return lower, upper
 
 
-def seed_of(random_state: Any, *, func: str, keep_none: bool = False) -> int | None:
-    """A valid ``random_state`` (govkit's one contract) as the int seed privacy's code takes.
-
-    A whole number (numpy integers too) is kept as an ``int``; a Generator or
-    a RandomState gives a seed drawn from it, so the seed actually used can be
-    cached and recorded. ``None`` means fresh randomness: kept as ``None``
-    when ``keep_none`` (a DP fit with unseeded noise), else a fresh seed.
-    """
-    random_state = check_random_state(random_state, func=func)
-    if random_state is None and keep_none:
-        return None
-    if isinstance(random_state, int):
-        return random_state
-    return int(as_generator(random_state, func=func).integers(2**31 - 1))

@@ -7,12 +7,12 @@ import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
 
+from govkit._validation import as_seed
 from govkit.explain._checks import (
     align_features,
     check_feature,
     column_kinds,
     features_of,
-    int_seed,
     row_positions,
 )
 
@@ -39,13 +39,13 @@ def test_the_model_is_checked_by_the_one_scoring_contract():
         explain_shap(LogisticRegression(), X, cache=False)
 
 
-def test_int_seed_follows_the_random_state_contract():
-    assert int_seed(np.int64(4), func="f") == 4
-    first = int_seed(np.random.default_rng(0), func="f")
-    assert first == int_seed(np.random.default_rng(0), func="f") and isinstance(first, int)
-    assert isinstance(int_seed(None, func="f"), int)
+def test_as_seed_follows_the_random_state_contract():
+    assert as_seed(np.int64(4), func="f") == 4
+    first = as_seed(np.random.default_rng(0), func="f")
+    assert first == as_seed(np.random.default_rng(0), func="f") and isinstance(first, int)
+    assert isinstance(as_seed(None, func="f"), int)
     with pytest.raises(TypeError, match=r"explain_lime: random_state=True \(bool\)"):
-        int_seed(True, func="explain_lime")
+        as_seed(True, func="explain_lime")
 
 
 def test_align_features_by_name_and_by_count():
