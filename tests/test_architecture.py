@@ -145,3 +145,43 @@ def test_functions_stay_short():
                 if lines > MAX_FUNCTION_CODE_LINES:
                     long.append(f"{name}.{node.name}: {lines} lines of code")
     assert long == []
+
+
+def _code_only(path: Path) -> list[tuple[int, str]]:
+    """(line number, whitespace-folded text) of the lines that carry code, docstrings included."""
+    kept = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        text = " ".join(line.split())
+        if text and not text.startswith(("#", "import ", "from ")) and text not in {")", "]", "}", "),"}:
+            kept.append((number, text))
+    return kept
+
+
+def _repeated_runs(paths, length: int) -> list[str]:
+    """Runs of ``length`` code lines that stand in two places (in two files, or twice in one)."""
+    seen: dict[tuple[str, ...], tuple[Path, int]] = {}
+    repeated = []
+    for path in paths:
+        lines = _code_only(path)
+        for start in range(len(lines) - length + 1):
+            window = tuple(text for _, text in lines[start : start + length])
+            first = seen.setdefault(window, (path, lines[start][0]))
+            overlapping = first[0] == path and lines[start][0] - first[1] < length
+            if first != (path, lines[start][0]) and not overlapping:
+                repeated.append(f"{path.name}:{lines[start][0]} repeats {first[0].name}:{first[1]}")
+    return repeated
+
+
+def test_the_copy_finder_finds_a_copy(tmp_path):
+    body = "".join(f"    total = total + {i}\n" for i in range(11))
+    (tmp_path / "a.py").write_text(f"def f(total):\n{body}    return total\n")
+    (tmp_path / "b.py").write_text(f"def g(total):\n{body}    return total\n")
+    (tmp_path / "c.py").write_text("def h(total):\n    return total\n")
+    found = _repeated_runs([tmp_path / "a.py", tmp_path / "b.py", tmp_path / "c.py"], 11)
+    assert found[0] == "b.py:2 repeats a.py:2" and not any("c.py" in f for f in found)
+    assert _repeated_runs([tmp_path / "a.py", tmp_path / "c.py"], 11) == []
+
+
+def test_no_copied_code():
+    """No run of more than 10 code lines stands twice in govkit (copy it into one function)."""
+    assert _repeated_runs(MODULES.values(), 11) == []
