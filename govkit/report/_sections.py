@@ -402,7 +402,8 @@ def fairness_section(records: list[Record]) -> Section:
     latest: dict[tuple, Record] = {}
     for record in reports:
         p = record["parameters"]
-        latest[(p.get("name"), str(p.get("sensitive_features")))] = record
+        # the column names: "protected" (govkit's vocabulary), "sensitive_features" in older ledgers
+        latest[(p.get("name"), str(p.get("protected", p.get("sensitive_features"))))] = record
     for (name, features), record in list(latest.items())[-4:]:
         metrics = record["metrics"]
         section.text(f"Model {name!r}, groups by {features} ({metrics.get('rows')} test rows; "
