@@ -198,6 +198,7 @@ def epsilon_of(event: dp_accounting.DpEvent, delta: float, *, accountant: str = 
     """
     if not isinstance(event, dp_accounting.DpEvent):
         raise TypeError(_BAD_EVENT.format(func="epsilon_of", kind=type(event).__name__))
+    delta = check_delta(delta, func="epsilon_of")
     key = (repr(event), float(delta), accountant)
     if key not in _EPSILON_CACHE and delta == 0:
         _EPSILON_CACHE[key] = pure_epsilon(event)

@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from govkit._validation import as_generator, check_choice
+from govkit._validation import as_generator, check_choice, check_random_state
 from govkit.ledger import Ledger, Verification, verify
 
 __all__ = ["TAMPER_ACTIONS", "TamperedCopy", "tamper_copy", "tamper_table"]
@@ -238,6 +238,7 @@ def tamper_copy(
     (True, False)
     """
     check_choice(action, TAMPER_ACTIONS, param="action", func="tamper_copy")
+    check_random_state(random_state, func="tamper_copy")
     source = ledger.path if isinstance(ledger, Ledger) else Path(ledger)
     out_dir = Path(out_dir)
     if out_dir.resolve() == source.parent.resolve():
