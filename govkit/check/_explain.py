@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from ._feedback import Feedback
+from ._feedback import Feedback, ranked_answer
 
 if TYPE_CHECKING:  # pragma: no cover
     from govkit.datasets import Dataset
@@ -99,27 +99,20 @@ def strongest_proxy_exercise(data: Dataset, answer: object, *, protected: str = 
 
     association = feature_association(data, protected=protected)
     strongest = association.index[0]
-    if answer is None:
-        return Feedback.no_answer(repr(association.index[-1]))
-    name = _feature_name(answer)
-    if name is None:
-        return Feedback(False, "Answer with a feature's name as a string, e.g. 'age'.")
-    if name == protected:
+    if answer is not None and _feature_name(answer) == protected:
         return Feedback(False, f"Other than {protected} itself: which feature stands in for it?")
-    if name == strongest:
-        return Feedback(
-            True,
-            f"{strongest} has Cramér's V = {association.iloc[0]:.2f} with {protected}: its values "
-            f"almost name the {protected} (Husband, Wife). Dropping {protected} from a model does "
-            "not make it blind to it while such a feature stays in.",
-        )
-    if name in association.index:
-        return Feedback(
-            False,
-            f"{name} has V = {association[name]:.2f}; one feature scores higher. Read the x-axis "
-            "of the proxy plot, or sort feature_association(...) in the notebook.",
-        )
-    return Feedback(False, f"{name!r} is not a feature of the data.")
+    return ranked_answer(
+        answer, best=strongest, ranking=association.index, read=_feature_name,
+        example=repr(association.index[-1]),
+        not_a_label="Answer with a feature's name as a string, e.g. 'age'.",
+        right=(f"{strongest} has Cramér's V = {association.iloc[0]:.2f} with {protected}: its "
+               f"values almost name the {protected} (Husband, Wife). Dropping {protected} from a "
+               "model does not make it blind to it while such a feature stays in."),
+        other=lambda name: (f"{name} has V = {association[name]:.2f}; one feature scores higher. "
+                            "Read the x-axis of the proxy plot, or sort feature_association(...) "
+                            "in the notebook."),
+        unknown=lambda name: f"{name!r} is not a feature of the data.",
+    )
 
 
 def lime_spread_exercise(result: StabilityResult, answer: object) -> Feedback:

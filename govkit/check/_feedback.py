@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 __all__ = ["Feedback"]
@@ -65,3 +66,52 @@ def number_answer(answer: object, example: str) -> float | Feedback:
     if not math.isfinite(value):
         return Feedback(False, "Answer with a finite number.")
     return value
+
+
+def ranked_answer(
+    answer: object,
+    *,
+    best: str,
+    ranking: Collection[str],
+    read: Callable[[object], str | None],
+    example: str,
+    not_a_label: str,
+    right: str,
+    other: Callable[[str], str],
+    unknown: Callable[[str], str],
+) -> Feedback:
+    """The feedback on a "which label comes first in this ranking?" exercise.
+
+    Parameters
+    ----------
+    answer : object
+        What the attendee wrote (``None``: the placeholder is still there).
+    best : str
+        The right label; ``ranking`` holds every known label.
+    read : callable
+        Turns the answer into a label, or ``None`` when it is not one.
+    example, not_a_label, right : str
+        A label to show in the no-answer reply; the reply to an answer that is
+        no label at all; the reply to the right answer.
+    other, unknown : callable
+        The reply to another known label, and to a label the ranking lacks.
+
+    Examples
+    --------
+    >>> from govkit.check._feedback import ranked_answer
+    >>> reply = ranked_answer("b", best="a", ranking=["a", "b"], read=str, example="'a'",
+    ...                       not_a_label="Answer with a label.", right="Yes.",
+    ...                       other=lambda name: f"{name} is second.", unknown=lambda name: "?")
+    >>> str(reply)
+    'Not yet. Hint: b is second.'
+    """
+    if answer is None:
+        return Feedback.no_answer(example)
+    name = read(answer)
+    if name is None:
+        return Feedback(False, not_a_label)
+    if name == best:
+        return Feedback(True, right)
+    if name in ranking:
+        return Feedback(False, other(name))
+    return Feedback(False, unknown(name))

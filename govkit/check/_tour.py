@@ -6,7 +6,7 @@ import math
 
 from govkit.datasets import Dataset, group_summary
 
-from ._feedback import Feedback
+from ._feedback import Feedback, ranked_answer
 
 __all__ = ["smallest_group_exercise", "base_rate_gap_exercise"]
 
@@ -30,25 +30,22 @@ def smallest_group_exercise(data: Dataset, answer: object) -> Feedback:
     """
     table = group_summary(data, list(data.protected[:2]))
     smallest = str(table["count"].idxmin())
-    if answer is None:
-        return Feedback.no_answer(repr(table.index[0]))
-    if not isinstance(answer, str):
-        return Feedback(False, f"Answer with the group's label as a string, e.g. {table.index[0]!r}.")
-    normalized = " × ".join(part.strip() for part in answer.replace(" x ", " × ").split("×"))
-    if normalized == smallest:
-        count = int(table.loc[smallest, "count"])
-        return Feedback(
-            True,
-            f"{smallest} has only {count} rows: every rate computed for it later will carry a "
-            "wide margin of error.",
-        )
-    if normalized in table.index:
-        return Feedback(
-            False,
-            f"{normalized} has {int(table.loc[normalized, 'count'])} rows; there is a smaller one. "
-            "Group by both protected attributes in the panel and sort by size.",
-        )
-    return Feedback(False, f"{answer!r} is not a group label. Labels look like {table.index[-1]!r}.")
+
+    def read(value: object) -> str | None:
+        if not isinstance(value, str):
+            return None
+        return " × ".join(part.strip() for part in value.replace(" x ", " × ").split("×"))
+
+    return ranked_answer(
+        answer, best=smallest, ranking=table.index, read=read, example=repr(table.index[0]),
+        not_a_label=f"Answer with the group's label as a string, e.g. {table.index[0]!r}.",
+        right=(f"{smallest} has only {int(table.loc[smallest, 'count'])} rows: every rate "
+               "computed for it later will carry a wide margin of error."),
+        other=lambda name: (f"{name} has {int(table.loc[name, 'count'])} rows; there is a "
+                            "smaller one. Group by both protected attributes in the panel and "
+                            "sort by size."),
+        unknown=lambda name: f"{answer!r} is not a group label. Labels look like {table.index[-1]!r}.",
+    )
 
 
 def base_rate_gap_exercise(data: Dataset, answer: object) -> Feedback:
