@@ -331,6 +331,14 @@ def privacy_section(records: list[Record]) -> Section:
                     "empirical ε lower bound": _num(values.get("epsilon_lower_bound")),
                     "model test AUC": _num(entry.get("test_auc")),
                 })
+        sample = audits[-1]["parameters"].get("sample")
+        if isinstance(sample, Mapping):
+            sizes = ", ".join(f"{sample[f'sampled_{name}_rows']:,} of {sample[f'{name}_rows']:,} {name} rows"
+                              for name in ("train", "reference", "test")
+                              if f"sampled_{name}_rows" in sample and f"{name}_rows" in sample)
+            section.text(f"The audit ran on a seeded random sample ({sizes}; at most "
+                         f"{sample.get('max_rows'):,} rows per input): it measures what the training "
+                         "algorithm leaks at that size, an estimate for the full data.")
         if rows:
             section.table(pd.DataFrame(rows), "Membership-inference audit: how well an attacker tells "
                           "training members from non-members (AUC 0.5 = guessing). The empirical ε is a "
