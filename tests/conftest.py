@@ -55,3 +55,12 @@ def ledger(tmp_path):
     from govkit.ledger import Ledger
 
     return Ledger(tmp_path / "ledger.jsonl")
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item (``item.rep_call``), so that a fixture's
+    finalizer can tell whether the test failed (the browser tests then keep a screenshot)."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report

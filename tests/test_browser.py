@@ -276,6 +276,19 @@ def _screenshot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
 
 
+def _screenshot_on_failure(page, request, name: str) -> None:
+    """Keep what the browser showed when a test failed (a dialog, a stuck cell) for the log."""
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        try:
+            _screenshot(page, name)
+            dialogs = page.locator(".jp-Dialog").all_inner_texts()
+            if dialogs:
+                print(f"{name}: dialog(s) open: {dialogs}")
+        except Exception as error:  # noqa: BLE001 - a failed screenshot must not hide the failure
+            print(f"{name}: no screenshot ({error})")
+
+
 # -- tests --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
@@ -298,16 +311,22 @@ def test_notebook_in_jupyterlab(path, lab_server, page, request):
         prompts = code_cells.locator(".jp-InputPrompt").all_inner_texts()
         return sum(1 for text in prompts if any(ch.isdigit() for ch in text))
 
+    def running() -> bool:
+        return any("*" in text for text in code_cells.locator(".jp-InputPrompt").all_inner_texts())
+
     def idle() -> bool:
         return page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").count() > 0
 
     # The first keystrokes can be lost while Lab wires up the kernel: retry until cells run.
+    request.addfinalizer(lambda: _screenshot_on_failure(page, request, f"lab-{path.stem}-FAILED"))
     for _attempt in range(5):
         notebook.first.click()
         page.locator(".lm-MenuBar-item", has_text="Run").first.click()
         page.locator(".lm-Menu-item", has_text="Run All Cells").first.click()
         try:
-            _wait_until(lambda: executed() > 0, 30, "no cell started")
+            # started: a cell ran ([1]) or is running ([*]). Counting only finished cells sent
+            # a second Run All while a slow first cell ran on a busy machine (CI, 03_fairness).
+            _wait_until(lambda: executed() > 0 or running(), 30, "no cell started")
             break
         except AssertionError:
             continue
