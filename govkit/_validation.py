@@ -31,6 +31,7 @@ import numpy as np
 
 __all__ = [
     "renamed_keywords",
+    "renamed_names",
     "as_generator",
     "as_seed",
     "as_sklearn_random_state",
@@ -50,6 +51,10 @@ BAD_NUMBER = "{where}{param} must be a {what}, got {kind} ({value!r}); pass e.g.
 RENAMED_KEYWORD = (
     "{func}: the keyword {old}= is now {new}= (govkit's one vocabulary, see CONTRIBUTING.md); "
     "{old}= still works in this release and will be removed in the next. Write {new}=... instead."
+)
+RENAMED_NAME = (
+    "{module}.{old} is now {module}.{new}{why}; {old} still works in this release and will be "
+    "removed in the next."
 )
 BOTH_KEYWORDS = "{func}: pass {new}= only; {old}= is its old name, and both were given."
 OUT_OF_INTERVAL = "{where}{param}={value!r} is outside {interval}; pass a value in {interval}, e.g. {param}={example}."
@@ -307,3 +312,43 @@ def renamed_keywords(**renames: str) -> Callable:
         return wrapper
 
     return decorate
+
+
+def renamed_names(module: str, namespace: dict[str, Any], renames: dict[str, str],
+                  why: str = "") -> Callable[[str], Any]:
+    """A module ``__getattr__`` under which a renamed public name works for one more release.
+
+    The old name gives the new object with a ``FutureWarning`` when it is used
+    (not when the module is imported).
+
+    Parameters
+    ----------
+    module : str
+        The module's name (``__name__``).
+    namespace : dict
+        The module's ``globals()``, where the new names live.
+    renames : dict
+        ``{"old": "new"}``.
+    why : str, optional
+        A short reason, shown in the warning after the new name.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from govkit._validation import renamed_names
+    >>> __getattr__ = renamed_names("demo", {"NEW": 1}, {"OLD": "NEW"})
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     __getattr__("OLD"), str(caught[0].message)
+    (1, 'demo.OLD is now demo.NEW; OLD still works in this release and will be removed in the next.')
+    """
+    why = f" ({why})" if why else ""
+
+    def __getattr__(name: str) -> Any:
+        if name in renames:
+            warnings.warn(RENAMED_NAME.format(module=module, old=name, new=renames[name], why=why),
+                          FutureWarning, stacklevel=2)
+            return namespace[renames[name]]
+        raise AttributeError(f"module {module!r} has no attribute {name!r}")
+
+    return __getattr__

@@ -16,18 +16,13 @@ from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[1]
 SUPPORTED_PYTHONS = ("3.11", "3.12", "3.13")
-BINDER_PYTHON = "3.12"
-# A Linux x86_64 CPython marker environment; the Python version is filled in per test.
-BINDER_MARKERS = {
-    "python_version": BINDER_PYTHON,
-    "python_full_version": BINDER_PYTHON + ".0",
-    "sys_platform": "linux",
-    "platform_system": "Linux",
-    "platform_machine": "x86_64",
-    "os_name": "posix",
-    "implementation_name": "cpython",
-    "platform_python_implementation": "CPython",
-}
+sys.path.insert(0, str(ROOT / "requirements"))
+try:
+    # Binder's Python and its marker environment (Linux x86_64, CPython), as the script that
+    # writes environment.yml defines them; the Python version is swapped in per test.
+    from make_environment import BINDER_MARKERS, BINDER_PYTHON, locked_versions
+finally:
+    sys.path.pop(0)
 
 
 def _name(requirement: str) -> str:
@@ -46,11 +41,6 @@ def _lock_lines():
 
 
 def _locked(markers=None):
-    sys.path.insert(0, str(ROOT / "requirements"))
-    try:
-        from make_environment import locked_versions
-    finally:
-        sys.path.pop(0)
     return locked_versions(ROOT / "requirements" / "lock.txt", markers)
 
 

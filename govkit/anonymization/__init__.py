@@ -79,7 +79,7 @@ column names and fingerprints, never rows, identifier values or keys.
     a sample, in which case the parameters add ``max_rows``).
 """
 
-import warnings as _warnings
+from govkit._validation import renamed_names as _renamed_names
 
 from ._anonymize import anonymize
 from ._assess import Assessment, assess, find_recodings
@@ -139,14 +139,5 @@ __all__ = [
     "unsalted_hash",
 ]
 
-_RENAMED = {"METHODS": "ANONYMIZATION_METHODS"}
-
-
-def __getattr__(name: str):
-    """Old names of renamed constants: they work for one more release, with a FutureWarning."""
-    if name in _RENAMED:
-        _warnings.warn(
-            f"govkit.anonymization.{name} is now {_RENAMED[name]}; the old name will be removed "
-            "in the next release.", FutureWarning, stacklevel=2)
-        return globals()[_RENAMED[name]]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+#: Old public names -> new ones; the old names work for one release with a FutureWarning.
+__getattr__ = _renamed_names(__name__, globals(), {"METHODS": "ANONYMIZATION_METHODS"})

@@ -70,7 +70,7 @@ fingerprints of the explained rows (``inputs``) and summaries.
     ``top_features_shap``.
 """
 
-import warnings as _warnings
+from govkit._validation import renamed_names as _renamed_names
 
 from ._agreement import AGREEMENT_METRICS, AgreementResult, agreement, lime_shap_agreement
 from ._compare import ImportanceComparison, compare_importances
@@ -135,17 +135,6 @@ __all__ = [
 ]
 
 #: Old public names -> new ones; the old names work for one release with a FutureWarning.
-_RENAMED = {"ModelComparison": "ImportanceComparison",
-            "plot_model_comparison": "plot_importance_comparison"}
-_RENAMED_NAME = (
-    "govkit.explain.{old} is now govkit.explain.{new} (named apart from govkit.fairness' model "
-    "comparison); {old} still works in this release and will be removed in the next."
-)
-
-
-def __getattr__(name: str):
-    if name in _RENAMED:
-        _warnings.warn(_RENAMED_NAME.format(old=name, new=_RENAMED[name]), FutureWarning,
-                       stacklevel=2)
-        return globals()[_RENAMED[name]]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = _renamed_names(__name__, globals(), {"ModelComparison": "ImportanceComparison",
+                                                      "plot_model_comparison": "plot_importance_comparison"},
+                             why="named apart from govkit.fairness' model comparison")

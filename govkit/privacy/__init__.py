@@ -63,7 +63,7 @@ Operations:
     ``max_epsilon_lower_bound``.
 """
 
-import warnings as _warnings
+from govkit._validation import renamed_names as _renamed_names
 
 from ._audit import (
     AUDIT_MODELS,
@@ -150,16 +150,5 @@ __all__ = [
 ]
 
 #: Old public names -> new ones; the old names work for one release with a FutureWarning.
-_RENAMED = {"PRIVATE_MODEL_KINDS": "PRIVATE_MODELS"}
-_RENAMED_NAME = (
-    "govkit.privacy.{old} is now govkit.privacy.{new} (each stage's choice vocabulary is a "
-    "public constant); {old} still works in this release and will be removed in the next."
-)
-
-
-def __getattr__(name: str):
-    if name in _RENAMED:
-        _warnings.warn(_RENAMED_NAME.format(old=name, new=_RENAMED[name]), FutureWarning,
-                       stacklevel=2)
-        return globals()[_RENAMED[name]]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = _renamed_names(__name__, globals(), {"PRIVATE_MODEL_KINDS": "PRIVATE_MODELS"},
+                             why="each stage's choice vocabulary is a public constant")

@@ -67,7 +67,7 @@ def test_fit_sensitive_keyword_still_works_with_a_warning(credit):
 
 def test_methods_constant_is_renamed_and_used_by_the_panel(adult_test):
     assert ANONYMIZATION_METHODS == ("mondrian", "global")
-    with pytest.warns(FutureWarning, match="METHODS is now ANONYMIZATION_METHODS"):
+    with pytest.warns(FutureWarning, match="METHODS is now govkit.anonymization.ANONYMIZATION_METHODS"):
         assert anonymization.METHODS == ANONYMIZATION_METHODS
     panel = anonymization_panel(adult_test.replace(frame=adult_test.frame.head(500)))
     assert tuple(value for _, value in panel.controls["method"].options) == ANONYMIZATION_METHODS
