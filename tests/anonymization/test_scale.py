@@ -8,19 +8,9 @@ import pytest
 
 import govkit.anonymization._model as model_module
 from govkit.anonymization import AnonymizedClassifier, compare_utility, fit_anonymized_model
-from govkit.datasets import Dataset
 from govkit.models import fit_model
 
-
-def synthetic(n: int, seed: int) -> Dataset:
-    rng = np.random.default_rng(seed)
-    age = rng.integers(18, 80, n)
-    sex = rng.choice(["F", "M"], n)
-    hours = rng.integers(10, 60, n)
-    score = 0.05 * (age - 45) + 0.08 * (hours - 35) + (sex == "M") * 0.5
-    y = np.where(rng.random(n) < 1 / (1 + np.exp(-score)), "yes", "no")
-    frame = pd.DataFrame({"age": age, "sex": sex, "hours": hours, "outcome": y})
-    return Dataset(frame, target="outcome", positive_label="yes", quasi_identifiers=("age", "sex"))
+from .test_model import synthetic  # the same small synthetic population, larger here
 
 
 @pytest.fixture(scope="module")
