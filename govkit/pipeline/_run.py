@@ -379,10 +379,11 @@ def _explanations(config, train, test, ledger, models):
     raw = explanations["raw data"]
     lime = TabularLime(models["raw data"], train, name="raw data")
     lime_result = explain_lime(lime, test, rows=rows, random_state=config.random_state, ledger=ledger)
-    # the agreement of the top 5 features (fewer when the data has fewer)
-    lime_shap_agreement(raw, lime_result, top_k=min(5, len(raw.values.columns)), ledger=ledger)
+    # the agreement of the top 5 features (lime_shap_agreement takes fewer when there are fewer)
+    lime_shap_agreement(raw, lime_result, top_k=5, ledger=ledger)
     # proxy analysis splits the model's reliance on a protected attribute into direct and
-    # through proxies: it needs the attribute among the model's features (not in data.exclude)
+    # through proxies; the report shows it for an attribute the model uses (for one in
+    # data.exclude the direct share is 0 by construction and only proxies remain)
     used = [c for c in (config.protected or train.protected) if c in raw.values.columns]
     for protected in used[:1]:
         proxy_analysis(raw, test, protected=protected, ledger=ledger)
